@@ -1,0 +1,85 @@
+"""The command line: a thin layer over :mod:`tournaments.api`.
+
+Exit codes: 0 success, 2 bad input (a message naming the file, key, value and what is allowed;
+no traceback), 1 a bug. Heavy modules (pandas, axelrod) are imported inside the commands that
+need them, so ``--help`` and config validation answer at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from tournaments import __version__
+from tournaments.errors import UserError
+
+
+class _Group(click.Group):
+    """Turns :class:`UserError` into exit code 2 with a one-line message."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as err:
+            click.echo(f"error: {err}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tournaments")
+def cli() -> None:
+    """Reproducible migration tournaments on the axelrod library."""
+
+
+def _show_warnings() -> None:
+    def show(message, category, filename, lineno, file=None, line=None):
+        click.echo(f"warning: {message}", err=True)
+
+    warnings.showwarning = show
+
+
+@cli.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results directory [default: results/<name>].")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Root seed (overrides the config's).")
+@click.option("--processes", type=click.IntRange(1, 256), default=None,
+              help="Worker processes playing matches (overrides the config's).")
+@click.option("--force", is_flag=True, help="Replace an existing results directory.")
+def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
+        force: bool) -> None:
+    """Run CONFIG and write a ranked, reproducible results directory."""
+    from tournaments import api
+    from tournaments.config import load_config
+
+    _show_warnings()
+    loaded = load_config(config, overrides={"seed": seed, "processes": processes})
+    out = out or Path("results") / loaded.name
+    if out.exists() and not force:
+        raise UserError(f"{out}: the results directory exists; choose another --out, or pass "
+                        "--force to replace it (the old one is kept until the new one is complete)")
+    result = api.run(config, seed=seed, processes=processes)
+    path = api.save(result, out, force=force)
+    _print_ranking(result.summary)
+    click.echo(f"\nwrote {path}/ ({result.wall_time:.1f} s of play); read {path}/report.md")
+
+
+def _print_ranking(summary) -> None:
+    columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
+               "paid", "received"]
+    table = summary[columns].rename(columns={"mean_payoff": "payoff/round",
+                                             "cooperation_rate": "coop rate"})
+    click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tournaments")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,287 @@
+"""The run config: YAML in, a validated, typed, frozen model out.
+
+The core never sees raw dicts. Every default is filled in, and :meth:`Config.resolved` gives the
+form written back as a run's ``config.yaml`` (loading that file gives the same config). Errors
+are :class:`~tournaments.errors.ConfigError` naming the file, the key path, the value and what is
+allowed. Strategy names are checked later, by :mod:`tournaments.players`, because that needs
+axelrod (a slow import: DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from tournaments import games
+from tournaments.errors import ConfigError, UserError
+
+DEFAULT_TURNS = 200
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GameConfig(_Strict):
+    """A stage game: a built-in ``kind`` with optional payoff overrides, an inline symmetric game
+    ``{R, S, T, P}`` or an asymmetric one ``{A, B}``."""
+
+    kind: Literal["prisoners_dilemma", "stag_hunt", "leader_leads", "symmetric", "asymmetric"] | None = None
+    R: float | None = None
+    S: float | None = None
+    T: float | None = None
+    P: float | None = None
+    A: list[list[float]] | None = None
+    B: list[list[float]] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> GameConfig:
+        rstp = {k: getattr(self, k) for k in "RSTP"}
+        given = {k for k, v in rstp.items() if v is not None}
+        matrices = self.A is not None or self.B is not None
+        kind = self.kind
+        if kind is None:
+            if given and matrices:
+                raise ValueError("either R, S, T, P or A, B, not both")
+            if given:
+                kind = "symmetric"
+            elif matrices:
+                kind = "asymmetric"
+            else:
+                raise ValueError(f"a game: one of {', '.join(games.BUILTIN_NAMES)}, "
+                                 "{R, S, T, P} or {A, B}")
+        if kind in ("prisoners_dilemma", "stag_hunt", "symmetric"):
+            if matrices:
+                raise ValueError(f"R, S, T, P overrides for a {kind} game, not A, B")
+            base = games.SYMMETRIC_BUILTINS.get(kind, {})
+            missing = [k for k in "RSTP" if rstp[k] is None and k not in base]
+            if missing:
+                raise ValueError(f"a symmetric game needs all of R, S, T, P (missing {missing})")
+            values = {k: rstp[k] if rstp[k] is not None else base[k] for k in "RSTP"}
+            if kind == "prisoners_dilemma":
+                r, s, t, p = (values[k] for k in "RSTP")
+                if not t > r > p > s:
+                    raise ValueError(
+                        f"a Prisoner's Dilemma needs T > R > P > S (got T={t}, R={r}, P={p}, S={s})"
+                    )
+            object.__setattr__(self, "kind", kind)
+            for k, v in values.items():
+                object.__setattr__(self, k, float(v))
+            return self
+        if given:
+            raise ValueError(f"A, B overrides for a {kind} game, not R, S, T, P")
+        base = games.ASYMMETRIC_BUILTINS.get(kind, {})
+        for name in "AB":
+            matrix = getattr(self, name) if getattr(self, name) is not None else base.get(name)
+            if matrix is None:
+                raise ValueError("an asymmetric game needs both A and B")
+            if len(matrix) != 2 or any(len(row) != 2 for row in matrix):
+                raise ValueError(f"{name} must be a 2x2 matrix [[CC, CD], [DC, DD]]")
+            object.__setattr__(self, name, [[float(x) for x in row] for row in matrix])
+        object.__setattr__(self, "kind", kind)
+        return self
+
+    def build(self) -> games.StageGame:
+        if self.A is not None:
+            return games.asymmetric_game(self.kind, self.A, self.B)
+        return games.symmetric_game(self.kind, self.R, self.S, self.T, self.P)
+
+    def warnings(self) -> list[str]:
+        """Soft problems: a Prisoner's Dilemma in which alternating exploitation beats mutual
+        cooperation (2R <= T + S)."""
+        if self.kind == "prisoners_dilemma" and not 2 * self.R > self.T + self.S:
+            return [f"game: 2R > T + S does not hold (2R = {2 * self.R}, T + S = "
+                    f"{self.T + self.S}): taking turns to exploit pays more than mutual cooperation"]
+        return []
+
+
+class RosterEntry(_Strict):
+    """One state: a strategy and what is public about it."""
+
+    strategy: str = Field(min_length=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+    label: str | None = Field(default=None, min_length=1)
+    count: int = Field(default=1, ge=1)
+    club: str | None = Field(default=None, min_length=1)
+    role: Literal["receiving", "sending"] | None = None
+    discount: float = Field(default=1.0, gt=0.0, le=1.0)
+
+
+class MatchConfig(_Strict):
+    """How each pair plays: length, noise, repetitions."""
+
+    turns: int | None = Field(default=None, ge=1)
+    continuation: float = Field(default=1.0, gt=0.0, le=1.0)
+    noise: float = Field(default=0.0, ge=0.0, le=1.0)
+    repetitions: int = Field(default=10, ge=1)
+    self_play: bool = False
+
+    @model_validator(mode="after")
+    def _length(self) -> MatchConfig:
+        if self.continuation == 1.0 and self.turns is None:
+            object.__setattr__(self, "turns", DEFAULT_TURNS)
+        return self
+
+
+class Config(_Strict):
+    """A whole run. See ../shared/DESIGN.md, "Config sections that scripts rely on"."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)
+    description: str = ""
+    seed: int = Field(default=0, ge=0, lt=2**63)
+    kind: Literal["tournament"] = "tournament"
+    game: GameConfig = Field(default_factory=lambda: GameConfig(kind="prisoners_dilemma"))
+    roster: list[RosterEntry] = Field(min_length=2)
+    match: MatchConfig = Field(default_factory=MatchConfig)
+    processes: int = Field(default=1, ge=1, le=256)
+    transfer_efficiency: float = Field(default=1.0, ge=0.0)
+
+    @field_validator("game", mode="before")
+    @classmethod
+    def _game_by_name(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+    def resolved(self) -> dict:
+        """Every key with its value, defaults filled in: what ``config.yaml`` records."""
+        data = self.model_dump(mode="json")
+        data["game"] = self.game.build().as_config()
+        return data
+
+    def resolved_yaml(self) -> str:
+        return yaml.safe_dump(self.resolved(), sort_keys=False, allow_unicode=True)
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.resolved_yaml().encode()).hexdigest()
+
+    def warnings(self) -> list[str]:
+        return self.game.warnings()
+
+
+def load_config(source: str | Path | dict, *, overrides: dict | None = None) -> Config:
+    """Load and validate a config from a YAML file or a dict.
+
+    Parameters
+    ----------
+    source : path or dict
+        A YAML file, or the config as a dict (named ``<dict>`` in error messages).
+    overrides : dict, optional
+        Top-level keys that replace the file's values (the CLI's ``--seed`` and ``--processes``).
+
+    Raises
+    ------
+    ConfigError
+        For malformed YAML and every value the schema does not allow.
+    UserError
+        For a missing or unreadable file.
+    """
+    if isinstance(source, dict):
+        origin, data = "<dict>", dict(source)
+    else:
+        origin = str(source)
+        data = _read_yaml(Path(source))
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        raise _config_error(origin, err) from None
+    _check_roster(config, origin)
+    for message in config.warnings():
+        warnings.warn(f"{origin}: {message}", stacklevel=2)
+    return config
+
+
+def _check_roster(config: Config, origin: str) -> None:
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(config.roster):
+        if entry.label is not None and entry.label in seen:
+            raise ConfigError(origin, f"roster[{i}].label", entry.label,
+                              f"a label not used before (roster[{seen[entry.label]}] has it)")
+        seen.setdefault(entry.label, i)
+    if config.game.build().symmetric:
+        return
+    for i, entry in enumerate(config.roster):
+        if entry.role is None:
+            raise ConfigError(origin, f"roster[{i}].role", None,
+                              "with an asymmetric game every entry needs a role: receiving "
+                              "(the row player) or sending (the column player)")
+    for role in ("receiving", "sending"):
+        if all(e.role != role for e in config.roster):
+            raise ConfigError(origin, "roster", f"no {role} state",
+                              "at least one receiving and one sending state in an asymmetric game")
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"{path}: cannot read the config ({err})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        problem = getattr(err, "problem", None) or str(err)
+        raise ConfigError(str(path), "", f"YAML error at {where}: {problem}",
+                          "a YAML mapping of config keys") from None
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "", data, "a YAML mapping of config keys (name, roster, ...)")
+    return data
+
+
+def _key_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model whose keys live at ``loc`` (list indices skipped)."""
+    model: type[BaseModel] = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        nested = [c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)]
+        if not nested:
+            return None
+        model = nested[0]
+    return model
+
+
+def _config_error(origin: str, err: ValidationError) -> ConfigError:
+    first = err.errors()[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p in ("function-after",)))
+    kind, message = first["type"], first["msg"]
+    value = first.get("input")
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        keys = ", ".join(parent.model_fields) if parent else "see docs/reference/config.md"
+        return ConfigError(origin, _key_path(loc), value, f"known keys only: {keys}")
+    if kind == "missing":
+        return ConfigError(origin, _key_path(loc), "<missing>", "a required key")
+    for prefix in ("Value error, ", "Input should be "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    return ConfigError(origin, _key_path(loc), value, message)

@@ -1,0 +1,182 @@
+"""From roster entries to axelrod players.
+
+A config names a strategy in one of these ways (first match wins, ambiguity is an error):
+
+1. ``path/to/file.py:Class`` — a plug-in file (relative to the config file's folder);
+2. ``package.module:Class`` — a plug-in module on the Python path;
+3. a project registry key (``suasion``) or display name (``Suasion``);
+4. an entry point of the group ``migration_tournaments.strategies`` (installed plug-ins);
+5. an axelrod class name (``TitForTat``) or display name (``Tit For Tat``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tournaments._axelrod import load as load_axelrod
+from tournaments.config import Config
+from tournaments.errors import ConfigError, UserError
+
+ENTRY_POINT_GROUP = "migration_tournaments.strategies"
+#: ``__init__`` keywords the runner fills from the config (see strategies.base).
+RUNNER_PARAMS = ("continuation", "discount")
+
+
+@dataclass(frozen=True)
+class PlayerSpec:
+    """Everything needed to build one roster entry's player, in any process."""
+
+    index: int
+    label: str
+    cls: type
+    params: dict[str, Any] = field(hash=False)
+    origin: str
+    club: str | None = None
+    role: str | None = None
+    discount: float = 1.0
+    count: int = 1
+
+    def make(self):
+        """A fresh player with the entry's public information attached."""
+        player = self.cls(**self.params)
+        player.club = self.club
+        player.role = self.role
+        return player
+
+    @property
+    def strategy_name(self) -> str:
+        return self.make().name
+
+
+@cache
+def catalogue() -> dict[str, list[tuple[str, type]]]:
+    """Every name a config may use (other than ``module:Class``) → [(origin, class)]."""
+    axl = load_axelrod()
+    from strategies.registry import project_strategies
+
+    names: dict[str, list[tuple[str, type]]] = {}
+
+    def add(name: str, origin: str, cls: type) -> None:
+        hits = names.setdefault(name, [])
+        if all(c is not cls for _, c in hits):
+            hits.append((origin, cls))
+
+    for key, cls in project_strategies().items():
+        for name in (key, cls.name, cls.__name__):
+            add(name, "project", cls)
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            cls = ep.load()
+        except Exception as err:  # a broken plug-in package must not break every run
+            raise UserError(f"entry point {ep.name!r} ({ep.value}) failed to load: {err}") from err
+        for name in (ep.name, cls.name, cls.__name__):
+            add(name, "plug-in", cls)
+    for cls in axl.all_strategies:
+        for name in (cls.name, cls.__name__):
+            add(name, "axelrod", cls)
+    return names
+
+
+def resolve(name: str, *, source: str = "<dict>", key: str = "strategy",
+            base_dir: Path | None = None) -> tuple[type, str]:
+    """The class a config's strategy name refers to, and its origin.
+
+    Raises
+    ------
+    ConfigError
+        Unknown or ambiguous names (with close matches), plug-ins that fail to load.
+    """
+    axl = load_axelrod()
+    if ":" in name:
+        cls = _load_plugin(name, source, key, base_dir)
+        if not (isinstance(cls, type) and issubclass(cls, axl.Player)):
+            raise ConfigError(source, key, name, "a subclass of axelrod.Player")
+        return cls, "plug-in"
+    hits = catalogue().get(name, [])
+    if len(hits) == 1:
+        cls, origin = hits[0][1], hits[0][0]
+        return cls, origin
+    if len(hits) > 1:
+        options = "; ".join(f"{o}: {c.__module__}:{c.__name__}" for o, c in hits)
+        raise ConfigError(source, key, name,
+                          f"an unambiguous name; this one means several strategies ({options}) — "
+                          "name one as module:Class")
+    close = difflib.get_close_matches(name, list(catalogue()), n=5, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise ConfigError(source, key, name,
+                      "a project strategy (tournaments strategies lists them), an axelrod "
+                      f"strategy, module:Class or path/to/file.py:Class{hint}")
+
+
+def _load_plugin(name: str, source: str, key: str, base_dir: Path | None) -> type:
+    target, _, attr = name.rpartition(":")
+    try:
+        if target.endswith(".py"):
+            path = Path(target)
+            if not path.is_absolute() and base_dir is not None and (base_dir / path).exists():
+                path = base_dir / path
+            if not path.exists():
+                raise ConfigError(source, key, name, f"an existing plug-in file ({path} is missing)")
+            digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
+            module_name = f"_tournaments_plugin_{digest}"
+            module = sys.modules.get(module_name)
+            if module is None:
+                spec = importlib.util.spec_from_file_location(module_name, path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[module_name] = module  # so that worker processes can unpickle it
+                spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(target)
+        return getattr(module, attr)
+    except ConfigError:
+        raise
+    except AttributeError:
+        raise ConfigError(source, key, name, f"a class {attr!r} defined in {target}") from None
+    except Exception as err:
+        raise ConfigError(source, key, name,
+                          f"an importable plug-in ({type(err).__name__}: {err})") from None
+
+
+def build_specs(config: Config, *, source: str = "<dict>") -> list[PlayerSpec]:
+    """Resolve and check every roster entry; labels are made unique in roster order.
+
+    Each entry is instantiated once here, so bad parameters fail before any match is played.
+    """
+    base_dir = Path(source).parent if source != "<dict>" else None
+    specs: list[PlayerSpec] = []
+    used: set[str] = {e.label for e in config.roster if e.label}
+    for i, entry in enumerate(config.roster):
+        cls, origin = resolve(entry.strategy, source=source, key=f"roster[{i}].strategy",
+                              base_dir=base_dir)
+        params = dict(entry.params)
+        accepted = inspect.signature(cls.__init__).parameters
+        runner_values = {"continuation": config.match.continuation, "discount": entry.discount}
+        for name in RUNNER_PARAMS:
+            if name in accepted and name not in params:
+                params[name] = runner_values[name]
+        try:
+            player = cls(**params)
+        except (TypeError, ValueError) as err:
+            allowed = ", ".join(p for p in accepted if p != "self") or "no parameters"
+            raise ConfigError(source, f"roster[{i}].params", dict(entry.params),
+                              f"parameters of {cls.__name__} ({allowed}): {err}") from None
+        label = entry.label
+        if label is None:
+            label, n = player.name, 2
+            while label in used:
+                label, n = f"{player.name} ({n})", n + 1
+            used.add(label)
+        specs.append(PlayerSpec(index=i, label=label, cls=cls, params=params, origin=origin,
+                                club=entry.club, role=entry.role, discount=entry.discount,
+                                count=entry.count))
+    return specs
