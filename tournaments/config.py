@@ -103,7 +103,7 @@ class GameConfig(_Strict):
         cooperation (2R <= T + S)."""
         if self.kind == "prisoners_dilemma" and not 2 * self.R > self.T + self.S:
             return [f"game: 2R > T + S does not hold (2R = {2 * self.R}, T + S = "
-                    f"{self.T + self.S}): taking turns to exploit pays more than mutual cooperation"]
+                    f"{self.T + self.S}): taking turns to exploit each other pays at least as much as mutual cooperation"]
         return []
 
 

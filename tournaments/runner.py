@@ -38,7 +38,7 @@ def plan_pairs(specs: list[PlayerSpec], game: StageGame, self_play: bool) -> lis
     """Who meets whom, row player first.
 
     Symmetric game: every unordered pair once (plus each player against a copy of itself when
-    ``self_play``). Asymmetric game: every receiving state (row) against every sending state
+    ``self_play``), the smaller label in the row seat. Asymmetric game: every receiving state (row) against every sending state
     (column) — the bipartite tournament that axelrod's round robin lacks.
     """
     n = len(specs)
@@ -46,7 +46,9 @@ def plan_pairs(specs: list[PlayerSpec], game: StageGame, self_play: bool) -> lis
         rows = [s.index for s in specs if s.role == "receiving"]
         cols = [s.index for s in specs if s.role == "sending"]
         return [(i, j) for i in rows for j in cols]
-    return [(i, j) for i in range(n) for j in range(i if self_play else i + 1, n)]
+    pairs = [(i, j) for i in range(n) for j in range(i if self_play else i + 1, n)]
+    # seat the pair by label, so that a match (and its seed) is the same in any roster order
+    return [(i, j) if specs[i].label <= specs[j].label else (j, i) for i, j in pairs]
 
 
 @dataclass(frozen=True)

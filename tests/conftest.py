@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m tournaments ARGS`` as a user would, capturing its output."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "tournaments", *args], capture_output=True,
+                          text=True, cwd=cwd or ROOT, env=env, timeout=300)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def small_config(**overrides) -> dict:
+    """A two-state config as a dict; overrides replace top-level keys."""
+    config = {
+        "name": "small",
+        "seed": 7,
+        "roster": [{"strategy": "Tit For Tat"}, {"strategy": "Defector"}],
+        "match": {"turns": 10, "repetitions": 3},
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,92 @@
+"""Config validation: every form of game, defaults written back, each class of bad input."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.conftest import small_config
+from tournaments.config import load_config
+from tournaments.errors import ConfigError, UserError
+
+
+def test_defaults_filled_and_round_trip(tmp_path):
+    config = load_config(small_config(match={"continuation": 0.9}))
+    resolved = config.resolved()
+    assert resolved["game"] == {"kind": "prisoners_dilemma", "R": 3.0, "S": 0.0, "T": 5.0,
+                                "P": 1.0}
+    assert resolved["match"] == {"turns": None, "continuation": 0.9, "noise": 0.0,
+                                 "repetitions": 10, "self_play": False}
+    assert resolved["roster"][0]["discount"] == 1.0
+    path = tmp_path / "config.yaml"
+    path.write_text(config.resolved_yaml())
+    assert load_config(path).sha256() == config.sha256()
+
+
+def test_fixed_length_default_when_no_continuation():
+    assert load_config(small_config(match={})).match.turns == 200
+
+
+@pytest.mark.parametrize("game, kind, a", [
+    ("stag_hunt", "stag_hunt", [[3, 1], [2, 2]]),
+    ({"kind": "prisoners_dilemma", "T": 5.5}, "prisoners_dilemma", [[3, 0], [5.5, 1]]),
+    ({"R": 3, "S": 1, "T": 2, "P": 2}, "symmetric", [[3, 1], [2, 2]]),
+])
+def test_symmetric_game_forms(game, kind, a):
+    built = load_config(small_config(game=game)).game.build()
+    assert built.name == kind and built.symmetric
+    assert built.A.tolist() == a and built.B.tolist() == [list(r) for r in zip(*a, strict=True)]
+
+
+def test_leader_leads_is_figure_5_of_source_004():
+    roster = [{"strategy": "Cooperator", "role": "receiving"},
+              {"strategy": "Defector", "role": "sending"}]
+    built = load_config(small_config(game="leader_leads", roster=roster)).game.build()
+    assert built.A.tolist() == [[3, 3], [2, 2]] and built.B.tolist() == [[3, 4], [1, 2]]
+    assert not built.symmetric
+
+
+def test_two_r_warning():
+    with pytest.warns(UserWarning, match="2R > T"):
+        load_config(small_config(game={"kind": "prisoners_dilemma", "T": 7}))
+
+
+@pytest.mark.parametrize("override, key, fragment", [
+    ({"match": {"noise": 1.5}}, "match.noise", "less than or equal to 1"),
+    ({"match": {"continuation": 0}}, "match.continuation", "greater than 0"),
+    ({"game": {"kind": "prisoners_dilemma", "T": 2}}, "game", "T > R > P > S"),
+    ({"game": "chicken"}, "game.kind", "prisoners_dilemma"),
+    ({"colour": "red"}, "colour", "known keys only"),
+    ({"match": {"turn": 5}}, "match.turn", "turns, continuation"),
+    ({"roster": [{"strategy": "Cooperator", "discount": 1.5}] * 2}, "roster[0].discount",
+     "less than or equal to 1"),
+    ({"roster": [{"strategy": "Cooperator"}]}, "roster", "at least 2"),
+    ({"roster": [{"strategy": "Cooperator", "label": "A"}, {"strategy": "Defector", "label": "A"}]},
+     "roster[1].label", "not used before"),
+    ({"game": {"A": [[3, 0], [5, 1]], "B": [[1, 2], [3, 4]]}}, "roster[0].role", "receiving"),
+])
+def test_bad_values_name_key_value_and_what_is_allowed(override, key, fragment):
+    with pytest.raises(ConfigError) as err:
+        load_config(small_config(**override))
+    assert err.value.key == key
+    assert fragment in str(err.value)
+    assert str(err.value).startswith(f"<dict>: {key}: ")
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: x\nroster: [\n  - a\n")
+    with pytest.raises(ConfigError, match=r"bad.yaml: .*line \d+"):
+        load_config(path)
+
+
+def test_missing_file():
+    with pytest.raises(UserError, match="no such config file"):
+        load_config("does/not/exist.yaml")
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text(yaml.safe_dump([1, 2]))
+    with pytest.raises(ConfigError, match="a YAML mapping"):
+        load_config(path)
