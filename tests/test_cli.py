@@ -55,7 +55,8 @@ def test_not_a_prisoners_dilemma(cli, tmp_path):
 
 
 def test_unknown_strategy(cli, tmp_path):
-    config = write(tmp_path, small_config(roster=[{"strategy": "Grudgr"}, {"strategy": "Defector"}]))
+    roster = [{"strategy": "Grudgr"}, {"strategy": "Defector"}]
+    config = write(tmp_path, small_config(roster=roster))
     assert_bad_input(cli("run", str(config)), f"{config}: roster[0].strategy: 'Grudgr'",
                      "did you mean 'Grudger'")
 

@@ -38,7 +38,9 @@ class GameConfig(_Strict):
     """A stage game: a built-in ``kind`` with optional payoff overrides, an inline symmetric game
     ``{R, S, T, P}`` or an asymmetric one ``{A, B}``."""
 
-    kind: Literal["prisoners_dilemma", "stag_hunt", "leader_leads", "symmetric", "asymmetric"] | None = None
+    kind: (
+        Literal["prisoners_dilemma", "stag_hunt", "leader_leads", "symmetric", "asymmetric"] | None
+    ) = None
     R: float | None = None
     S: float | None = None
     T: float | None = None
@@ -103,7 +105,8 @@ class GameConfig(_Strict):
         cooperation (2R <= T + S)."""
         if self.kind == "prisoners_dilemma" and not 2 * self.R > self.T + self.S:
             return [f"game: 2R > T + S does not hold (2R = {2 * self.R}, T + S = "
-                    f"{self.T + self.S}): taking turns to exploit each other pays at least as much as mutual cooperation"]
+                    f"{self.T + self.S}): taking turns to exploit each other pays at least as "
+                    "much as mutual cooperation"]
         return []
 
 

@@ -126,7 +126,8 @@ def _load_plugin(name: str, source: str, key: str, base_dir: Path | None) -> typ
             if not path.is_absolute() and base_dir is not None and (base_dir / path).exists():
                 path = base_dir / path
             if not path.exists():
-                raise ConfigError(source, key, name, f"an existing plug-in file ({path} is missing)")
+                raise ConfigError(source, key, name,
+                                  f"an existing plug-in file ({path} is missing)")
             digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
             module_name = f"_tournaments_plugin_{digest}"
             module = sys.modules.get(module_name)

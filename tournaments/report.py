@@ -17,14 +17,16 @@ def markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
     lines = ["| " + " | ".join(frame.columns) + " |",
              "|" + "|".join("---" for _ in frame.columns) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |"
+              for row in frame.itertuples(index=False)]
     return "\n".join(lines)
 
 
 def describe_match(config) -> str:
     m = config.match
     if m.continuation < 1:
-        length = f"continuation δ = {m.continuation} (expected length {1 / (1 - m.continuation):.1f} rounds"
+        expected = 1 / (1 - m.continuation)
+        length = f"continuation δ = {m.continuation} (expected length {expected:.1f} rounds"
         length += f", capped at {m.turns})" if m.turns else ")"
     else:
         length = f"{m.turns} rounds per match"

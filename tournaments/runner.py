@@ -38,8 +38,9 @@ def plan_pairs(specs: list[PlayerSpec], game: StageGame, self_play: bool) -> lis
     """Who meets whom, row player first.
 
     Symmetric game: every unordered pair once (plus each player against a copy of itself when
-    ``self_play``), the smaller label in the row seat. Asymmetric game: every receiving state (row) against every sending state
-    (column) — the bipartite tournament that axelrod's round robin lacks.
+    ``self_play``), the smaller label in the row seat. Asymmetric game: every receiving state
+    (row) against every sending state (column) — the bipartite tournament that axelrod's round
+    robin lacks.
     """
     n = len(specs)
     if not game.symmetric:
@@ -155,7 +156,8 @@ def _map(function, tasks: list, processes: int, progress: bool) -> list:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
             results = []
-            for result in pool.map(function, tasks, chunksize=max(1, len(tasks) // (8 * processes))):
+            chunksize = max(1, len(tasks) // (8 * processes))
+            for result in pool.map(function, tasks, chunksize=chunksize):
                 results.append(result)
                 bar.update()
             return results
