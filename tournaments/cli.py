@@ -53,11 +53,12 @@ def _show_warnings() -> None:
 def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
         force: bool) -> None:
     """Run CONFIG and write a ranked, reproducible results directory."""
-    from tournaments import api
     from tournaments.config import load_config
 
     _show_warnings()
     loaded = load_config(config, overrides={"seed": seed, "processes": processes})
+    from tournaments import api  # pandas and axelrod: only once the config is valid
+
     out = out or Path("results") / loaded.name
     if out.exists() and not force:
         raise UserError(f"{out}: the results directory exists; choose another --out, or pass "
