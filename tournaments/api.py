@@ -60,14 +60,17 @@ class TournamentResult:
 
 
 def run(config: Config | str | Path | dict, *, seed: int | None = None,
-        processes: int | None = None, progress: bool = True) -> TournamentResult:
+        processes: int | None = None, progress: bool = True,
+        source: str | None = None) -> TournamentResult:
     """Run a config (a :class:`Config`, a YAML path or a dict) and return its tables.
 
-    ``seed`` and ``processes`` override the config's values, as the CLI's flags do.
+    ``seed`` and ``processes`` override the config's values, as the CLI's flags do. ``source``
+    names the config file of a ``Config`` or dict (for messages and relative plug-in paths).
     """
     from tournaments import players, runner, scoring
 
-    source = "<dict>" if isinstance(config, dict | Config) else str(config)
+    if source is None:
+        source = "<dict>" if isinstance(config, dict | Config) else str(config)
     overrides = {"seed": seed, "processes": processes}
     if isinstance(config, Config):
         config = config.model_copy(update={k: v for k, v in overrides.items() if v is not None})

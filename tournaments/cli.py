@@ -69,6 +69,51 @@ def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
     click.echo(f"\nwrote {path}/ ({result.wall_time:.1f} s of play); read {path}/report.md")
 
 
+@cli.command()
+@click.argument("config", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Results directory [default: results/<name>].")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="A running dask scheduler, e.g. tcp://10.0.0.5:8786 [default: an embedded "
+                   "LocalCluster].")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Worker processes of the embedded cluster [default: one per core].")
+@click.option("--resume", is_flag=True, help="Continue a sweep in --out, skipping finished cells.")
+def sweep(config: Path, out: Path | None, scheduler: str | None, workers: int | None,
+          resume: bool) -> None:
+    """Run the sweep section of CONFIG: one tournament per cell, on dask.
+
+    Exit code 3 when some cells failed (they are listed; the others are kept).
+    """
+    from tournaments.sweep import run_sweep
+
+    _show_warnings()
+    outcome = run_sweep(config, out, scheduler=scheduler, workers=workers, resume=resume)
+    click.echo(f"{outcome.done}/{outcome.cells} cells in {outcome.wall_time:.1f} s; "
+               f"wrote {outcome.out}/sweep.csv and {outcome.out}/thresholds.csv")
+    if outcome.failed:
+        click.echo(f"{len(outcome.failed)} cell(s) failed:", err=True)
+        for ident, error in outcome.failed:
+            click.echo(f"  {ident}: {error}", err=True)
+        sys.exit(3)
+
+
+@cli.command()
+@click.argument("game_or_config")
+@click.option("--json", "as_json", is_flag=True, help="Print the equilibria as JSON.")
+def equilibria(game_or_config: str, as_json: bool) -> None:
+    """Nash equilibria (pure and mixed) of a built-in game or of a config's game."""
+    from tournaments import equilibria as eq
+
+    game = eq.load_game(game_or_config)
+    if as_json:
+        import json
+
+        click.echo(json.dumps([e.to_json() for e in eq.nash_equilibria(game)], indent=2))
+    else:
+        click.echo(eq.equilibria_report(game))
+
+
 def _print_ranking(summary) -> None:
     columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
                "paid", "received"]

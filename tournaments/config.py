@@ -172,7 +172,8 @@ class Config(_Strict):
         return self.game.warnings()
 
 
-def load_config(source: str | Path | dict, *, overrides: dict | None = None) -> Config:
+def load_config(source: str | Path | dict, *, overrides: dict | None = None,
+                origin: str | None = None) -> Config:
     """Load and validate a config from a YAML file or a dict.
 
     Parameters
@@ -181,6 +182,8 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None) -> 
         A YAML file, or the config as a dict (named ``<dict>`` in error messages).
     overrides : dict, optional
         Top-level keys that replace the file's values (the CLI's ``--seed`` and ``--processes``).
+    origin : str, optional
+        The name errors give a dict source (default ``<dict>``).
 
     Raises
     ------
@@ -190,7 +193,7 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None) -> 
         For a missing or unreadable file.
     """
     if isinstance(source, dict):
-        origin, data = "<dict>", dict(source)
+        origin, data = origin or "<dict>", dict(source)
     else:
         origin = str(source)
         data = _read_yaml(Path(source))

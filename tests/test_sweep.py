@@ -1,0 +1,198 @@
+"""Sweeps: key paths, cell seeds, byte-identical aggregation across executors, workers,
+an external scheduler, kill -9 and resume, failing cells."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from tests.conftest import ROOT, run_cli
+from tournaments import sweep_analysis
+from tournaments.errors import ConfigError
+from tournaments.sweep import expand, run_sweep, set_path
+
+BASE = {
+    "name": "sweeptest",
+    "seed": 11,
+    "roster": [{"strategy": "Tit For Tat"}, {"strategy": "Defector"},
+               {"strategy": "suasion", "label": "Persuader"}],
+    "match": {"continuation": 0.9, "noise": 0.01, "repetitions": 3},
+    "sweep": {"grid": {"match.continuation": [0.5, 0.9], "match.noise": [0.0, 0.05]},
+              "cells": [{"roster[Persuader].params.payment": 2.0}]},
+}
+
+
+def write_config(tmp_path: Path, config: dict = BASE) -> Path:
+    path = tmp_path / "sweep.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def test_set_path_addresses_any_key():
+    data = {"game": "prisoners_dilemma", "roster": [{"strategy": "a", "label": "X"},
+                                                     {"strategy": "suasion"}]}
+    set_path(data, "game.T", 6)
+    set_path(data, "roster[X].discount", 0.5)
+    set_path(data, "roster[suasion].params.payment", 2)
+    set_path(data, "match.noise", 0.1)
+    assert data["game"] == {"kind": "prisoners_dilemma", "T": 6}
+    assert data["roster"][0]["discount"] == 0.5
+    assert data["roster"][1]["params"] == {"payment": 2}
+    assert data["match"] == {"noise": 0.1}
+    with pytest.raises(KeyError, match="no entry"):
+        set_path(data, "roster[Y].discount", 1)
+
+
+def test_cells_in_order_with_seeds_from_their_parameters(tmp_path):
+    base, cells, _ = expand(write_config(tmp_path))
+    assert [dict(c.params) for c in cells][:2] == [
+        {"match.continuation": 0.5, "match.noise": 0.0},
+        {"match.continuation": 0.5, "match.noise": 0.05}]
+    assert len(cells) == 5 and cells[4].config.roster[2].params == {"payment": 2.0}
+    # a cell's seed depends on what it is, not on where it stands in the sweep
+    reordered = dict(BASE, sweep={"grid": {"match.noise": [0.05, 0.0],
+                                           "match.continuation": [0.9, 0.5]}})
+    _, other, _ = expand(write_config(tmp_path, reordered))
+    seeds = {c.id: c.config.seed for c in cells}
+    assert all(seeds[c.id] == c.config.seed for c in other)
+    assert len(set(seeds.values())) == 5
+
+
+def test_bad_cell_value_names_the_sweep_key(tmp_path):
+    bad = dict(BASE, sweep={"grid": {"match.noise": [0.0, 1.5]}})
+    with pytest.raises(ConfigError) as err:
+        expand(write_config(tmp_path, bad))
+    assert "sweep.grid → match.noise" in str(err.value) and "1.5" in str(err.value)
+
+
+def test_thresholds_by_hand():
+    sweep = pd.DataFrame({
+        "strategy": ["A"] * 4 + ["B"] * 4,
+        "match.continuation": [0.2, 0.5, 0.8, 0.95] * 2,
+        "cooperation_rate": [0.6, 0.1, 0.7, 0.9, 0.9, 0.8, 0.2, 0.1],
+    })
+    table = sweep_analysis.thresholds(sweep, ["match.continuation"], 0.5).set_index("strategy")
+    assert table.loc["A", "value"] == 0.8      # holds from 0.8 up; collapses at 0.5
+    assert pd.isna(table.loc["B", "value"])    # does not hold at the largest δ
+
+
+def test_loop_and_dask_give_identical_bytes(tmp_path):
+    config = write_config(tmp_path)
+    loop = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)
+    dask2 = run_sweep(config, tmp_path / "dask2", workers=2, progress=False)
+    assert loop.failed == [] and dask2.done == 5
+    for name in ("sweep.csv", "thresholds.csv"):
+        assert (loop.out / name).read_bytes() == (dask2.out / name).read_bytes()
+    sweep = pd.read_csv(loop.out / "sweep.csv")
+    assert list(sweep.columns[:4]) == ["cell", "match.continuation", "match.noise",
+                                       "roster[Persuader].params.payment"]
+    assert len(sweep) == 5 * 3
+    assert (loop.out / "heatmap_cooperation.png").exists()
+
+
+def test_existing_sweep_needs_resume(tmp_path):
+    config = write_config(tmp_path, dict(BASE, sweep={"cells": [{"match.noise": 0.0}]}))
+    run_sweep(config, tmp_path / "out", executor="loop", progress=False)
+    result = run_cli("sweep", str(config), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "--resume" in result.stderr
+
+
+FRAGILE = '''
+import axelrod as axl
+
+
+class Fragile(axl.Player):
+    """Cooperates; raises in play when ``fail`` is set (a cell that breaks)."""
+
+    name = "Fragile"
+    classifier = {"memory_depth": 0, "stochastic": False, "long_run_time": False,
+                  "inspects_source": False, "manipulates_source": False,
+                  "manipulates_state": False}
+
+    def __init__(self, fail: bool = False):
+        super().__init__()
+        self.fail = fail
+
+    def strategy(self, opponent):
+        if self.fail:
+            raise RuntimeError("this cell breaks")
+        return axl.Action.C
+'''
+
+
+def test_a_failing_cell_is_recorded_and_the_sweep_goes_on(tmp_path):
+    (tmp_path / "fragile.py").write_text(FRAGILE)
+    config = dict(BASE, roster=[{"strategy": "fragile.py:Fragile"}, {"strategy": "Defector"}],
+                  sweep={"grid": {"roster[0].params.fail": [False, True]}})
+    result = run_cli("sweep", str(write_config(tmp_path, config)), "--out",
+                     str(tmp_path / "out"), "--workers", "1")
+    assert result.returncode == 3, result.stderr
+    assert "1 cell(s) failed" in result.stderr and "this cell breaks" in result.stderr
+    sweep = pd.read_csv(tmp_path / "out" / "sweep.csv")
+    assert set(sweep["roster[0].params.fail"]) == {False}
+    assert len(list((tmp_path / "out" / "cells").glob("*.error.txt"))) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_external_scheduler_and_worker_processes(tmp_path):
+    config = write_config(tmp_path)
+    reference = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)
+    port = _free_port()
+    dask = str(Path(sys.executable).parent / "dask")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1",
+                               "--nthreads", "1", "--no-dashboard"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        result = run_cli("sweep", str(config), "--out", str(tmp_path / "ext"), "--scheduler",
+                         f"tcp://127.0.0.1:{port}")
+        assert result.returncode == 0, result.stderr
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=60)
+    for name in ("sweep.csv", "thresholds.csv"):
+        assert (reference.out / name).read_bytes() == (tmp_path / "ext" / name).read_bytes()
+
+
+@pytest.mark.slow
+def test_killed_and_resumed_sweep_gives_the_same_bytes(tmp_path):
+    grid = {"match.continuation": [0.5, 0.7, 0.9, 0.95], "match.noise": [0.0, 0.02, 0.05]}
+    config = write_config(tmp_path, dict(BASE, sweep={"grid": grid, "batch_size": 1}))
+    reference = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)
+    out = tmp_path / "killed"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-m", "tournaments", "sweep", str(config),
+                                "--out", str(out), "--workers", "1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "cells").glob("*.csv"))) < 3:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = len(list((out / "cells").glob("*.csv")))
+    assert 3 <= finished < 12, "the sweep should have been killed part-way"
+    assert not (out / "sweep.csv").exists()
+    result = run_cli("sweep", str(config), "--out", str(out), "--resume", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    for name in ("sweep.csv", "thresholds.csv"):
+        assert (reference.out / name).read_bytes() == (out / name).read_bytes()

@@ -1,0 +1,308 @@
+"""Parameter sweeps on dask.distributed: where in parameter space cooperation survives.
+
+A config's ``sweep`` section names cells: a ``grid`` (cartesian product of value lists) and/or an
+explicit list of ``cells``, each a mapping from a key path to a value. Key paths address any
+config key: ``match.continuation``, ``game.T``, ``transfer_efficiency``, ``roster[0].discount``,
+``roster[Persuader].params.payment`` (an entry by index, by label or by strategy name).
+
+Each cell is the base config with the cell's values applied and its own seed, derived from the
+root seed and the cell's parameters (never from its place in a work queue). Cells run in batches
+on dask workers — an embedded ``LocalCluster`` by default, or an existing scheduler — and each
+finished cell is written atomically to ``cells/<id>.csv`` by the client as soon as it arrives, so
+a sweep killed at any moment resumes (``--resume``) without losing or repeating a cell.
+``sweep.csv`` is assembled from the cell files in the config's cell order: byte-identical
+whatever the number of workers, the scheduler, or interruptions.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+import os
+import re
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tournaments.config import Config, _read_yaml, load_config
+from tournaments.errors import ConfigError, UserError
+
+_INDEX = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<selector>[^\]]+)\]$")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One point of the sweep: its parameters, id and the validated config it runs."""
+
+    params: tuple[tuple[str, Any], ...]
+    config: Config
+
+    @property
+    def id(self) -> str:
+        return cell_id(dict(self.params))
+
+
+def cell_id(params: dict) -> str:
+    """A stable id from the cell's parameters (sorted, JSON-encoded)."""
+    text = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def set_path(data: dict, path: str, value: Any) -> None:
+    """Set ``value`` at a dotted key path in a raw config dict (``roster[X]`` selects an entry).
+
+    Raises
+    ------
+    KeyError
+        With a message saying which part of the path matches nothing.
+    """
+    parts = path.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        match = _INDEX.match(part)
+        if match:
+            items = node.get(match["name"])
+            if not isinstance(items, list):
+                raise KeyError(f"{match['name']!r} is not a list")
+            node = items[_select(items, match["selector"])]
+            if last:
+                raise KeyError("a path must end in a key, not a list entry")
+            continue
+        if part == "game" and isinstance(node.get("game"), str):
+            node["game"] = {"kind": node["game"]}
+        if last:
+            node[part] = value
+        else:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise KeyError(f"{part!r} does not hold keys")
+
+
+def _select(items: list, selector: str) -> int:
+    if selector.isdigit():
+        index = int(selector)
+        if index >= len(items):
+            raise KeyError(f"index {index} is past the end ({len(items)} entries)")
+        return index
+    for key in ("label", "strategy"):
+        hits = [i for i, item in enumerate(items) if isinstance(item, dict)
+                and item.get(key) == selector]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise KeyError(f"{selector!r} matches several entries by {key}; use an index")
+    raise KeyError(f"no entry with label or strategy {selector!r}")
+
+
+def expand(source: str | Path | dict) -> tuple[Config, list[Cell], dict]:
+    """The base config, the sweep's cells in order, and the sweep settings.
+
+    Every cell's config is validated here, so a bad value fails before any work starts.
+    """
+    origin = "<dict>" if isinstance(source, dict) else str(source)
+    raw = dict(source) if isinstance(source, dict) else _read_yaml(Path(source))
+    sweep = raw.pop("sweep", None)
+    base = load_config(raw, origin=origin)
+    if not isinstance(sweep, dict):
+        raise ConfigError(origin, "sweep", sweep, "a mapping with 'grid' and/or 'cells'")
+    settings = {"grid": {}, "cells": [], "batch_size": None, "cooperation_threshold": 0.5,
+                "scheduler": None}
+    unknown = set(sweep) - set(settings)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(origin, f"sweep.{key}", sweep[key],
+                          f"known keys only: {', '.join(settings)}")
+    settings.update(sweep)
+    grid, explicit = settings["grid"], settings["cells"]
+    if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
+        raise ConfigError(origin, "sweep.grid", grid, "a mapping of key path → non-empty list")
+    if not isinstance(explicit, list) or not all(isinstance(c, dict) for c in explicit):
+        raise ConfigError(origin, "sweep.cells", explicit, "a list of mappings key path → value")
+    threshold = settings["cooperation_threshold"]
+    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        raise ConfigError(origin, "sweep.cooperation_threshold", threshold, "a number in [0, 1]")
+    batch = settings["batch_size"]
+    if batch is not None and (not isinstance(batch, int) or batch < 1):
+        raise ConfigError(origin, "sweep.batch_size", batch, "a whole number ≥ 1")
+    points = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())]
+    points += explicit
+    if not points:
+        raise ConfigError(origin, "sweep", sweep, "at least one cell (grid or cells)")
+    cells, seen = [], set()
+    for n, point in enumerate(points):
+        where = "sweep.grid" if n < len(points) - len(explicit) else \
+            f"sweep.cells[{n - len(points) + len(explicit)}]"
+        data = copy.deepcopy(raw)
+        for path, value in point.items():
+            try:
+                set_path(data, path, value)
+            except (KeyError, AttributeError, TypeError) as err:
+                raise ConfigError(origin, f"{where}.{path}", value,
+                                  f"a key path into the config ({err})") from None
+        data["seed"] = _cell_seed(base.seed, point)
+        try:
+            config = load_config(data, origin=origin)
+        except ConfigError as err:
+            raise ConfigError(origin, f"{where} → {err.key}", err.value, err.allowed) from None
+        cell = Cell(params=tuple(point.items()), config=config)
+        if cell.id not in seen:
+            seen.add(cell.id)
+            cells.append(cell)
+    return base, cells, settings
+
+
+def _cell_seed(root: int, point: dict) -> int:
+    from tournaments.runner import derive_seed
+
+    return derive_seed(root, "cell", json.dumps(point, sort_keys=True, default=str))
+
+
+def run_cell(cell: Cell, source: str) -> tuple[str, Any, str | None]:
+    """Run one cell; return (cell id, its summary frame with parameter columns, error text)."""
+    from tournaments import api
+
+    try:
+        result = api.run(cell.config, progress=False, source=source)
+    except Exception as err:  # a failing cell is recorded and the sweep goes on
+        detail = "".join(traceback.format_exception_only(type(err), err)).strip()
+        return cell.id, None, detail
+    frame = result.summary.copy()
+    for position, (path, value) in enumerate(cell.params):
+        frame.insert(position, path, value)
+    frame.insert(0, "cell", cell.id)
+    return cell.id, frame, None
+
+
+def run_batch(cells: list[Cell], source: str) -> list[tuple[str, Any, str | None]]:
+    """Run a batch of cells in one worker task (amortises scheduling overhead)."""
+    return [run_cell(cell, source) for cell in cells]
+
+
+@dataclass
+class SweepOutcome:
+    out: Path
+    cells: int
+    done: int
+    failed: list[tuple[str, str]]
+    wall_time: float
+
+
+def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | None = None,
+              workers: int | None = None, resume: bool = False, progress: bool = True,
+              executor: str = "dask") -> SweepOutcome:
+    """Run (or resume) a sweep and aggregate it into ``sweep.csv``, ``thresholds.csv`` and figures.
+
+    Parameters
+    ----------
+    source : path
+        A config with a ``sweep`` section.
+    out : path, optional
+        Results directory; default ``results/<name>``.
+    scheduler : str, optional
+        Address of a running dask scheduler (``tcp://host:8786``); overrides ``sweep.scheduler``.
+        Without one an embedded ``LocalCluster`` with ``workers`` processes (default: cores) runs.
+    resume : bool
+        Continue a sweep in ``out``, skipping the cells already written.
+    executor : {"dask", "loop"}
+        ``loop`` runs the cells in this process, without dask (the baseline for benchmarks).
+    """
+    from tqdm.auto import tqdm
+
+    from tournaments import outputs
+
+    start = time.perf_counter()
+    source = str(source)
+    base, cells, settings = expand(source)
+    out = Path(out) if out else Path("results") / base.name
+    cell_dir = out / "cells"
+    resolved = _resolved_yaml(base, settings)
+    if out.exists():
+        if not resume:
+            raise UserError(f"{out}: exists; pass --resume to continue that sweep, or choose "
+                            "another --out")
+        saved = out / "config.yaml"
+        if saved.exists() and saved.read_text(encoding="utf-8") != resolved:
+            raise UserError(f"{out}: was started from a different config; --resume needs the "
+                            "same one (compare with its config.yaml)")
+    cell_dir.mkdir(parents=True, exist_ok=True)
+    for stale in cell_dir.glob(".*.tmp-*"):  # half-written by a killed run: never counted
+        stale.unlink()
+    _atomic_write(out / "config.yaml", resolved)
+    todo = [c for c in cells if not (cell_dir / f"{c.id}.csv").exists()]
+    for cell in todo:  # a failure recorded in an earlier attempt is tried again
+        (cell_dir / f"{cell.id}.error.txt").unlink(missing_ok=True)
+    bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc="cells", unit="cell",
+               disable=True if not progress else None)
+    failed: list[tuple[str, str]] = []
+
+    def record(results: list) -> None:
+        for ident, frame, error in results:
+            if error is None:
+                tmp = cell_dir / f".{ident}.csv.tmp-{os.getpid()}"
+                outputs.write_csv(frame, tmp)
+                tmp.replace(cell_dir / f"{ident}.csv")
+            else:
+                _atomic_write(cell_dir / f"{ident}.error.txt", error + "\n")
+                failed.append((ident, error))
+            bar.update()
+            bar.set_postfix(failed=len(failed))
+
+    try:
+        batches = _batches(todo, settings["batch_size"], workers)
+        if executor == "loop":
+            for batch in batches:
+                record(run_batch(batch, source))
+        else:
+            _run_on_dask(batches, source, scheduler or settings["scheduler"], workers, record)
+    finally:
+        bar.close()
+    from tournaments import sweep_analysis
+
+    sweep_analysis.write_aggregates(out, cells, settings)
+    return SweepOutcome(out=out, cells=len(cells), done=len(cells) - len(failed), failed=failed,
+                        wall_time=time.perf_counter() - start)
+
+
+def _batches(cells: list[Cell], size: int | None, workers: int | None) -> list[list[Cell]]:
+    if size is None:  # about four batches per worker, so that progress and balance stay fine
+        size = max(1, len(cells) // (4 * (workers or os.cpu_count() or 1)))
+    return [cells[i:i + size] for i in range(0, len(cells), size)]
+
+
+def _run_on_dask(batches, source, scheduler, workers, record) -> None:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    if scheduler:
+        cluster = None
+        client = Client(scheduler, timeout="30s")
+    else:
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = [client.submit(run_batch, batch, source, pure=False) for batch in batches]
+        for future in as_completed(futures):
+            record(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _resolved_yaml(base: Config, settings: dict) -> str:
+    """The base config with every default filled in, and the sweep section."""
+    import yaml
+
+    return yaml.safe_dump({**base.resolved(), "sweep": settings}, sort_keys=False,
+                          allow_unicode=True)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
