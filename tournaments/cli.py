@@ -114,6 +114,22 @@ def equilibria(game_or_config: str, as_json: bool) -> None:
         click.echo(eq.equilibria_report(game))
 
 
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+def verify(results_dir: Path) -> None:
+    """Re-run RESULTS_DIR from its saved config and seed; exit 0 only if every CSV is identical."""
+    from tournaments.verify import verify as run_verification
+
+    outcome = run_verification(results_dir, progress=True)
+    for name, (recorded, rerun) in outcome.files.items():
+        status = "identical" if recorded == rerun else f"DIFFERS (re-run {rerun[:12]})"
+        click.echo(f"  {name:<20} {recorded[:12]}  {status}")
+    if not outcome.identical:
+        click.echo(f"{results_dir}: the re-run does not reproduce the saved results", err=True)
+        sys.exit(1)
+    click.echo(f"{results_dir}: reproduced byte for byte")
+
+
 def _print_ranking(summary) -> None:
     columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
                "paid", "received"]
