@@ -8,8 +8,9 @@ A state strategy is an :class:`axelrod.Player`. On top of axelrod's contract it 
 * **a finite-state form** (:meth:`StateStrategy.finite_state_form`): the strategy as a finite
   automaton, which lets the exact solver compute expected payoffs without simulation.
 * **runner-provided parameters**: an ``__init__`` keyword argument named ``continuation`` (the
-  match's continuation probability δ) or ``discount`` (the state's own discount factor γ) is filled
-  in by the runner from the config when the roster entry does not set it.
+  match's continuation probability δ), ``discount`` (the state's own discount factor γ) or
+  ``club`` (the entry's club, when it has one) is filled in by the runner from the config when
+  the roster entry's ``params`` do not set it.
 
 Public information a strategy may read about its opponent: ``opponent.club`` and
 ``opponent.role`` (``None`` when unset), set by the runner from the roster.

@@ -40,6 +40,7 @@ class Suasion(StateStrategy):
     classifier = {
         "memory_depth": 1,
         "stochastic": False,
+        "makes_use_of": set(),
         "long_run_time": False,
         "inspects_source": False,
         "manipulates_source": False,

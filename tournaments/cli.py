@@ -130,6 +130,65 @@ def verify(results_dir: Path) -> None:
     click.echo(f"{results_dir}: reproduced byte for byte")
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
+def strategies(as_json: bool) -> None:
+    """The catalogue: project strategies, installed plug-ins and axelrod's."""
+    from tournaments.catalogue import strategy_records
+
+    records = strategy_records()
+    if as_json:
+        import json
+
+        click.echo(json.dumps(records, indent=2))
+        return
+    for origin in ("project", "plug-in", "axelrod"):
+        group = [r for r in records if r["origin"] == origin]
+        if not group:
+            continue
+        click.echo(f"{origin} ({len(group)})")
+        for r in group:
+            params = ", ".join(f"{k}={v!r}" for k, v in r["parameters"].items())
+            line = f"  {r['key']:<24} {r['name']}" + (f" ({params})" if params else "")
+            if origin != "axelrod":
+                line += f"\n  {'':<24} {r['family']}: {r['description'].splitlines()[0]}"
+            click.echo(line)
+
+
+@cli.command("check-strategy")
+@click.argument("target", metavar="MODULE:CLASS")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A constructor parameter (YAML value); repeatable.")
+def check_strategy(target: str, params: tuple[str, ...]) -> None:
+    """Run the plug-in conformance checks on a strategy class; exit 0 only if all pass.
+
+    MODULE:CLASS is a module path or path/to/file.py, a colon and the class; a registry or
+    axelrod name works too.
+    """
+    import yaml
+
+    from tournaments.conformance import check_player_class
+    from tournaments.players import resolve
+
+    kwargs = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UserError(f"--param {item!r}: expected NAME=VALUE")
+        kwargs[name] = yaml.safe_load(value)
+    cls, origin = resolve(target, source="command line", key="MODULE:CLASS",
+                          base_dir=Path.cwd())
+    results = check_player_class(cls, kwargs)
+    for result in results:
+        mark = "PASS" if result.passed else "FAIL"
+        click.echo(f"  {mark}  {result.name}" + (f": {result.detail}" if result.detail else ""))
+    failed = [r for r in results if not r.passed]
+    click.echo(f"{cls.__name__} ({origin}): {len(results) - len(failed)} passed, "
+               f"{len(failed)} failed")
+    if failed:
+        sys.exit(1)
+
+
 def _print_ranking(summary) -> None:
     columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
                "paid", "received"]

@@ -29,7 +29,7 @@ from tournaments.errors import ConfigError, UserError
 
 ENTRY_POINT_GROUP = "migration_tournaments.strategies"
 #: ``__init__`` keywords the runner fills from the config (see strategies.base).
-RUNNER_PARAMS = ("continuation", "discount")
+RUNNER_PARAMS = ("continuation", "discount", "club")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class PlayerSpec:
     def make(self):
         """A fresh player with the entry's public information attached."""
         player = self.cls(**self.params)
-        player.club = self.club
+        if self.club is not None or getattr(player, "club", None) is None:
+            player.club = self.club
         player.role = self.role
         return player
 
@@ -161,9 +162,10 @@ def build_specs(config: Config, *, source: str = "<dict>") -> list[PlayerSpec]:
                               base_dir=base_dir)
         params = dict(entry.params)
         accepted = inspect.signature(cls.__init__).parameters
-        runner_values = {"continuation": config.match.continuation, "discount": entry.discount}
+        runner_values = {"continuation": config.match.continuation, "discount": entry.discount,
+                         "club": entry.club}
         for name in RUNNER_PARAMS:
-            if name in accepted and name not in params:
+            if name in accepted and name not in params and runner_values[name] is not None:
                 params[name] = runner_values[name]
         try:
             player = cls(**params)

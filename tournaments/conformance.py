@@ -1,0 +1,278 @@
+"""Conformance checks for strategy classes: the project's own and plug-ins alike.
+
+:func:`check_player_class` runs the checks of axelrod's reusable ``TestPlayer`` base that a
+tournament relies on (clone, pickle, reset, seeded play under noise, honest classifier) plus
+the project's contract (pure payoff adjustments, an exact finite-state form). It plays real
+axelrod matches and returns one :class:`CheckResult` per check; it never raises for a faulty
+strategy. ``tournaments check-strategy MODULE:CLASS`` prints these results; the test suite runs
+them on every registered strategy.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from tournaments._axelrod import load as load_axelrod
+
+#: Classifier keys every strategy must declare (axelrod's core classifiers).
+REQUIRED_CLASSIFIER_KEYS = ("memory_depth", "stochastic", "long_run_time", "inspects_source",
+                            "manipulates_source", "manipulates_state")
+#: Turns per checking match, noise of the noisy checks, and the seeds used.
+TURNS = 40
+NOISE = 0.05
+SEEDS = (11, 2024)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one conformance check."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+def _opponents(axl, *, deterministic_only: bool = False) -> list:
+    """Fresh opponents: deterministic ones, then (unless excluded) a random one."""
+    players = [axl.Cooperator(), axl.Defector(), axl.TitForTat(), axl.Alternator(),
+               axl.Cycler("CCD"), axl.Grudger()]
+    if not deterministic_only:
+        players.append(axl.Random(0.5))
+    return players
+
+
+def _play(axl, player, opponent, *, seed: int, noise: float, turns: int = TURNS) -> list:
+    match = axl.Match((player, opponent), turns=turns, seed=seed, noise=noise)
+    return [(a.value, b.value) for a, b in match.play()]
+
+
+def _play_all(axl, make: Callable[[], Any], *, noise: float, seeds=SEEDS,
+              deterministic_only: bool = False) -> list:
+    """Histories of fresh players from ``make()`` against every opponent for every seed."""
+    out = []
+    for seed in seeds:
+        for opponent in _opponents(axl, deterministic_only=deterministic_only):
+            out.append(_play(axl, make(), opponent, seed=seed, noise=noise))
+    return out
+
+
+def _first_difference(a: list, b: list) -> str:
+    for m, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y:
+            t = next(t for t, (u, v) in enumerate(zip(x, y, strict=False)) if u != v)
+            return f"match {m} differs from round {t}"
+    return "identical"
+
+
+def check_player_class(cls: type, params: dict | None = None) -> list[CheckResult]:
+    """Run every conformance check on a strategy class with the given ``__init__`` parameters.
+
+    Parameters
+    ----------
+    cls : type
+        The strategy class (an ``axelrod.Player`` subclass).
+    params : dict, optional
+        Keyword arguments for ``cls``; defaults when omitted.
+
+    Returns
+    -------
+    list of CheckResult
+        One result per check, in the order run. Checks that cannot run because an earlier
+        one failed (not a Player, fails to instantiate) are omitted.
+    """
+    axl = load_axelrod()
+    params = dict(params or {})
+    results: list[CheckResult] = []
+
+    def run(name: str, check: Callable[[], str]) -> None:
+        try:
+            detail = check()
+        except AssertionError as err:
+            results.append(CheckResult(name, False, str(err)))
+        except Exception as err:  # a faulty strategy must give a failed check, not a crash
+            results.append(CheckResult(name, False, f"{type(err).__name__}: {err}"))
+        else:
+            results.append(CheckResult(name, True, detail))
+
+    is_player = isinstance(cls, type) and issubclass(cls, axl.Player)
+    results.append(CheckResult("is an axelrod.Player", is_player,
+                               "subclass of axelrod.Player" if is_player
+                               else f"{cls!r} is not a subclass of axelrod.Player"))
+    if not is_player:
+        return results
+
+    def classifier_complete() -> str:
+        missing = [k for k in REQUIRED_CLASSIFIER_KEYS if k not in getattr(cls, "classifier", {})]
+        assert not missing, f"classifier lacks {', '.join(missing)}"
+        return "all of " + ", ".join(REQUIRED_CLASSIFIER_KEYS)
+
+    run("classifier complete", classifier_complete)
+
+    def make():
+        return cls(**params)
+
+    try:
+        player = make()
+    except Exception as err:
+        results.append(CheckResult("instantiates", False,
+                                   f"{cls.__name__}(**{params!r}) raised "
+                                   f"{type(err).__name__}: {err}"))
+        return results
+    results.append(CheckResult("instantiates", True, f"{player.name}"))
+    classifier = dict(getattr(player, "classifier", {}))
+
+    reference = _play_all(axl, make, noise=NOISE)
+
+    def same_as_reference(label: str, produce: Callable[[], Any]) -> Callable[[], str]:
+        def check() -> str:
+            other = _play_all(axl, produce, noise=NOISE)
+            assert other == reference, f"{label}: {_first_difference(reference, other)}"
+            return f"{len(reference)} noisy matches identical"
+        return check
+
+    run("clone plays equally", same_as_reference("clone", lambda: make().clone()))
+    run("pickle round-trip plays equally",
+        same_as_reference("unpickled", lambda: pickle.loads(pickle.dumps(make()))))
+
+    def reset_check() -> str:
+        # one player, used again and again: each Match resets it
+        again = _play_all(axl, lambda: player, noise=NOISE)
+        assert again == reference, f"after reset: {_first_difference(reference, again)}"
+        player.reset()
+        assert len(player.history) == 0, "reset() left a history"
+        return "replaying after reset() gives the same matches"
+
+    run("reset plays equally", reset_check)
+    run("seeded reproducibility under noise",
+        same_as_reference("same seed", make))
+
+    def stochastic_honesty() -> str:
+        if classifier.get("stochastic", True):
+            return "claims stochastic: nothing to check"
+        a = _play_all(axl, make, noise=0.0, seeds=(1,), deterministic_only=True)
+        b = _play_all(axl, make, noise=0.0, seeds=(987654,), deterministic_only=True)
+        assert a == b, f"claims stochastic=False but depends on the seed: {_first_difference(a, b)}"
+        return "claims deterministic and plays identically under different seeds"
+
+    run("classifier honesty: stochastic", stochastic_honesty)
+
+    def memory_honesty() -> str:
+        depth = classifier.get("memory_depth", float("inf"))
+        if depth == float("inf"):
+            return "claims unbounded memory: nothing to check"
+        if classifier.get("stochastic", True):
+            return "stochastic: memory depth not checked"
+        k = int(depth)
+        seen: dict[tuple, int] = {}
+        for history in _play_all(axl, make, noise=0.0, seeds=(1, 2, 3)):
+            for t, (own, _) in enumerate(history):
+                key = tuple(history[max(0, t - k):t]) if k else ()
+                key = (min(t, k),) + key
+                if seen.setdefault(key, own) != own:
+                    raise AssertionError(f"claims memory_depth={k} but two histories with the same "
+                                         f"last {k} rounds got different actions")
+        return f"actions are a function of the last {k} rounds in every checking match"
+
+    run("classifier honesty: memory depth", memory_honesty)
+
+    adjust = getattr(player, "adjustments", None)
+    if callable(adjust):
+        def adjustments_check() -> str:
+            rng = np.random.default_rng(7)
+            for n in (0, 1, 25):
+                own = rng.integers(0, 2, n).astype(np.int8)
+                other = rng.integers(0, 2, n).astype(np.int8)
+                first = adjust(own.copy(), other.copy())
+                second = adjust(own.copy(), other.copy())
+                if first is None:
+                    assert second is None, "returns None once and an array once"
+                    continue
+                first = np.asarray(first, dtype=float)
+                assert first.shape == (n, 3), f"shape {first.shape} for {n} rounds, not ({n}, 3)"
+                assert np.all(np.isfinite(first)), "non-finite adjustments"
+                assert np.array_equal(first, np.asarray(second, dtype=float)), \
+                    "not a pure function: same input, different output"
+            return "(n, 3) finite arrays, same input → same output"
+
+        run("adjustments", adjustments_check)
+
+    if callable(getattr(player, "finite_state_form", None)):
+        run("finite-state form exact", lambda: _form_check(axl, make))
+
+    return results
+
+
+def form_of(player, opponent):
+    """The finite-state form of ``player`` against ``opponent`` (None when it has none).
+
+    Strategies whose play depends on the partner's public information (club strategies) offer
+    ``finite_state_form_for(opponent)``; the others ``finite_state_form()``.
+    """
+    specific = getattr(player, "finite_state_form_for", None)
+    if callable(specific):
+        return specific(opponent)
+    return player.finite_state_form()
+
+
+def form_mismatch(form, history: list, adjustments: np.ndarray | None = None) -> str | None:
+    """Compare a finite-state form with a realised noiseless history.
+
+    The automaton is run along the realised actions, its state distribution conditioned on each
+    own action. A mismatch is an own action the form gives probability 0, or (when the state is
+    known for certain) an adjustment row that differs from ``adjustments``.
+
+    Returns
+    -------
+    str or None
+        A description of the first mismatch, ``None`` when the history agrees.
+    """
+    dist = form.initial.astype(float).copy()
+    for t, (a, b) in enumerate(history):
+        p_coop = float(dist @ form.coop_prob)
+        likelihood = form.coop_prob if a == 0 else 1.0 - form.coop_prob
+        weight = dist * likelihood
+        if weight.sum() <= 1e-12:
+            return (f"round {t}: played {'CD'[a]} but the form intends C with probability "
+                    f"{p_coop:.3g}")
+        dist = weight / weight.sum()
+        if adjustments is not None or form.adjustments is not None:
+            known = np.isclose(dist.max(), 1.0)
+            expected = (np.zeros(3) if form.adjustments is None
+                        else dist @ form.adjustments[:, a, b, :])
+            actual = np.zeros(3) if adjustments is None else adjustments[t]
+            if known and not np.allclose(expected, actual):
+                return f"round {t}: adjustments {actual} but the form pays {expected}"
+        dist = dist @ form.transition[:, a, b, :]
+    return None
+
+
+def _form_check(axl, make) -> str:
+    checked = 0
+    for seed in (1, 2):
+        for opponent in _opponents(axl):
+            player = make()
+            history = _play(axl, player, opponent, seed=seed, noise=0.0)
+            form = form_of(player, opponent)
+            if form is None:
+                continue
+            probabilities = (form.coop_prob, form.transition, form.initial)
+            assert all(np.all((x >= 0) & (x <= 1)) for x in probabilities), \
+                "probabilities outside [0, 1]"
+            assert form.adjustments is None or np.all(np.isfinite(form.adjustments)), \
+                "non-finite adjustments in the form"
+            own = np.array([a for a, _ in history], dtype=np.int8)
+            other = np.array([b for _, b in history], dtype=np.int8)
+            adjust = getattr(player, "adjustments", None)
+            adjustments = adjust(own, other) if callable(adjust) else None
+            problem = form_mismatch(form, history,
+                                    None if adjustments is None else np.asarray(adjustments))
+            assert problem is None, f"against {opponent.name}: {problem}"
+            checked += 1
+    if not checked:
+        return "no finite-state form (unbounded memory): nothing to check"
+    return f"form agrees with axelrod's play in {checked} noiseless matches"
