@@ -23,7 +23,11 @@ def cli():
 
 
 def small_config(**overrides) -> dict:
-    """A two-state config as a dict; overrides replace top-level keys."""
+    """A two-state config as a dict; overrides replace top-level keys.
+
+    Matches are simulated unless the overrides name ``match.engine``: these tests check the
+    simulation path (tests/test_exact.py and test_engine_* check the exact one).
+    """
     config = {
         "name": "small",
         "seed": 7,
@@ -31,4 +35,5 @@ def small_config(**overrides) -> dict:
         "match": {"turns": 10, "repetitions": 3},
     }
     config.update(overrides)
+    config["match"] = {"engine": "simulate", **config["match"]}
     return config

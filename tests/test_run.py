@@ -74,7 +74,7 @@ def test_self_play_and_labels_made_unique():
                           match={"turns": 5, "repetitions": 1, "self_play": True})
     result = api.run(config, progress=False)
     assert list(result.entries.strategy) == ["Cooperator", "Cooperator (2)", "Closure"]
-    assert pair(result, "Cooperator", "Cooperator").mean_payoff == 3
+    assert pair(result, "Cooperator", "Cooperator").mean_payoff == pytest.approx(3)
     # with self-play: Cooperator meets itself (3), Cooperator (2) (3) and Closure (0)
     row = result.summary.set_index("strategy").loc["Cooperator"]
     assert row.mean_payoff == pytest.approx(2.0) and row.opponents == 3
@@ -164,3 +164,42 @@ def test_existing_directory_is_kept_and_failures_leave_nothing(tmp_path, monkeyp
     api.save(result, out, force=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
     assert (out / "summary.csv").read_bytes() == before
+
+
+def test_engine_auto_solves_finite_state_pairs_exactly():
+    delta = 0.8
+    config = small_config(roster=[{"strategy": "Tit For Tat"}, {"strategy": "Defector"},
+                                  {"strategy": "Random"}, {"strategy": "Adaptive"}],
+                          match={"continuation": delta, "repetitions": 3, "engine": "auto"})
+    result = api.run(config, progress=False)
+    tft, defector = pair(result, "Tit For Tat", "Defector"), pair(result, "Defector", "Tit For Tat")
+    # the limits of the ratio estimator: (1 - d) S + d P and (1 - d) T + d P
+    assert tft.engine == "exact" and tft.mean_payoff == pytest.approx(delta, abs=1e-12)
+    assert defector.mean_payoff == pytest.approx((1 - delta) * 5 + delta, abs=1e-12)
+    assert tft.ci_low == tft.ci_high == tft.mean_payoff and pd.isna(tft.wins)
+    # Adaptive keeps unbounded memory: its pairs are simulated
+    engines = result.pairwise.groupby("player")["engine"].agg(set)
+    assert engines["Adaptive"] == {"simulate"} and engines["Random"] == {"exact", "simulate"}
+    assert result.summary.set_index("strategy")["engine"].to_dict() == {
+        "Tit For Tat": "mixed", "Defector": "mixed", "Random": "mixed", "Adaptive": "simulate"}
+
+
+def test_engine_exact_refuses_a_pair_without_finite_state_form():
+    config = small_config(roster=[{"strategy": "Tit For Tat"}, {"strategy": "Adaptive"}],
+                          match={"continuation": 0.9, "engine": "exact"})
+    with pytest.raises(ConfigError, match=r"match.engine.*Adaptive vs Tit For Tat"):
+        api.run(config, progress=False)
+
+
+def test_exact_and_simulated_runs_agree_with_payments():
+    roster = [{"strategy": "suasion", "params": {"payment": 1.0}},
+              {"strategy": "issue_linkage"}, {"strategy": "Random"}, {"strategy": "Defector"}]
+    match = {"continuation": 0.9, "noise": 0.05, "repetitions": 400}
+    exact = api.run(small_config(roster=roster, match={**match, "engine": "exact"}),
+                    progress=False).pairwise.set_index(["player", "opponent"])
+    simulated = api.run(small_config(roster=roster, match=match),
+                        progress=False).pairwise.set_index(["player", "opponent"])
+    z = (simulated.mean_payoff - exact.mean_payoff) / simulated.se
+    assert (z.abs() < 4.5).all(), z
+    for column in ("paid", "received", "sanction_cost", "sanction_suffered"):
+        assert ((simulated[column] - exact[column]).abs() < 0.15).all(), column

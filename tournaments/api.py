@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from tournaments.config import Config, load_config
+from tournaments.errors import ConfigError
 
 
 @dataclass
@@ -79,7 +80,16 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     start = time.perf_counter()
     specs = players.build_specs(config, source=source)
     game = config.game.build()
-    matches = runner.play(config, specs, game, processes=config.processes, progress=progress)
+    pairs = runner.plan_pairs(specs, game, config.match.self_play)
+    exact_rows, pairs = (runner.solve_exact(config, specs, game, pairs)
+                         if config.match.engine != "simulate" else (pd.DataFrame(), pairs))
+    if pairs and config.match.engine == "exact":
+        names = ", ".join(f"{specs[i].label} vs {specs[j].label}" for i, j in pairs[:3])
+        raise ConfigError(source, "match.engine", "exact",
+                          f"auto or simulate: no finite-state form for {len(pairs)} pair(s) "
+                          f"({names}{', ...' if len(pairs) > 3 else ''})")
+    matches = runner.play(config, specs, game, pairs, processes=config.processes,
+                          progress=progress)
     entries = pd.DataFrame({
         "strategy": [s.label for s in specs],
         "name": [s.strategy_name for s in specs],
@@ -91,7 +101,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         "count": [s.count for s in specs],
     })
     order = list(entries["strategy"])
-    pairwise = scoring.pairwise_table(matches, order)
+    pairwise = scoring.pairwise_table(matches, order, exact=exact_rows)
     summary = scoring.summary_table(pairwise, entries, config.match.self_play)
     return TournamentResult(config=config, entries=entries, matches=matches, pairwise=pairwise,
                             summary=summary, warnings=config.warnings(),

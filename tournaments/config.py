@@ -130,6 +130,7 @@ class MatchConfig(_Strict):
     noise: float = Field(default=0.0, ge=0.0, le=1.0)
     repetitions: int = Field(default=10, ge=1)
     self_play: bool = False
+    engine: Literal["auto", "exact", "simulate"] = "auto"
 
     @model_validator(mode="after")
     def _length(self) -> MatchConfig:

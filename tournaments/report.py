@@ -44,6 +44,17 @@ def describe_game(config) -> str:
             f"B = {game.B.tolist()}")
 
 
+def describe_engines(pairwise: pd.DataFrame) -> str:
+    counts = pairwise["engine"].value_counts()
+    parts = []
+    if counts.get("exact", 0):
+        parts.append(f"{counts['exact']} ordered pairs solved exactly (Markov chain of the "
+                     "pair's finite-state forms: no sampling error)")
+    if counts.get("simulate", 0):
+        parts.append(f"{counts['simulate']} ordered pairs simulated with axelrod")
+    return "; ".join(parts)
+
+
 def tournament_report(result) -> str:
     config = result.config
     shown = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
@@ -61,6 +72,7 @@ def tournament_report(result) -> str:
         f"- Game: {describe_game(config)}.",
         f"- Matches: {describe_match(config)}.",
         f"- Roster: {len(result.entries)} states; root seed {config.seed}.",
+        f"- Engine `{config.match.engine}`: {describe_engines(result.pairwise)}.",
         "",
         "## Ranking",
         "",

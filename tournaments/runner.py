@@ -113,10 +113,12 @@ def _adjustments(player, own: np.ndarray, other: np.ndarray) -> np.ndarray | Non
     return result
 
 
-def play(config: Config, specs: list[PlayerSpec], game: StageGame, *, processes: int = 1,
+def play(config: Config, specs: list[PlayerSpec], game: StageGame,
+         pairs: list[tuple[int, int]], *, processes: int = 1,
          progress: bool = True) -> pd.DataFrame:
-    """Play the whole tournament; one row per match and seat (see scoring.pairwise_table)."""
-    pairs = plan_pairs(specs, game, config.match.self_play)
+    """Play ``pairs`` with axelrod; one row per match and seat (see scoring.pairwise_table)."""
+    if not pairs:
+        return pd.DataFrame(columns=["player", "opponent", "repetition", *MATCH_FIELDS, "won"])
     tasks = [
         PairTask(specs[i], specs[j], game, config.match.turns, config.match.continuation,
                  config.match.noise, config.match.repetitions, config.seed,
@@ -136,6 +138,48 @@ def play(config: Config, specs: list[PlayerSpec], game: StageGame, *, processes:
                             > scores[:, 1 - seat, MATCH_FIELDS.index("net_total")]).astype(int)
             frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def solve_exact(config: Config, specs: list[PlayerSpec], game: StageGame,
+                pairs: list[tuple[int, int]]) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
+    """Solve every pair whose two players have a finite-state form, exactly.
+
+    Returns the exact pairs' rows (the columns of :func:`tournaments.exact.pairwise_frame`) and
+    the pairs left for simulation. Each player is given the match attributes axelrod's ``Match``
+    would give it (some strategies derive their form from the game) and its partner (club
+    strategies' forms depend on the partner's club).
+    """
+    from tournaments import exact
+    from tournaments._axelrod import load
+
+    axl_game = load() and game.to_axelrod()
+    length = config.match.turns if config.match.continuation >= 1.0 else float("inf")
+    forms, labels, discounts, solved, rest = [], [], [], [], []
+    for i, j in pairs:
+        players = (specs[i].make(), specs[j].make())
+        for player in players:
+            player.set_match_attributes(length=length, game=axl_game, noise=config.match.noise)
+        seats = [exact.finite_state_form(p, opponent=o, game=game)
+                 for p, o in (players, players[::-1])]
+        if any(form is None for form in seats):
+            rest.append((i, j))
+            continue
+        if i == j:
+            solved.append((len(forms), len(forms)))
+            seats = seats[:1]
+        else:
+            solved.append((len(forms), len(forms) + 1))
+        for form, index in zip(seats, (i, j), strict=False):
+            forms.append(form)
+            labels.append(specs[index].label)
+            discounts.append(specs[index].discount)
+    if not solved:
+        return pd.DataFrame(), rest
+    m = config.match
+    result = exact.solve_tournament(
+        forms, game, solved, noise=m.noise, continuation=m.continuation,
+        turns=m.turns, discounts=discounts, transfer_efficiency=config.transfer_efficiency)
+    return exact.pairwise_frame(result, solved, labels), rest
 
 
 def _map(function, tasks: list, processes: int, progress: bool) -> list:

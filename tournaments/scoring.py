@@ -109,23 +109,35 @@ def _t975(dof: np.ndarray) -> np.ndarray:
     return t.ppf(0.975, np.maximum(dof, 1))
 
 
-def pairwise_table(matches: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+PAIRWISE_COLUMNS = ["player", "opponent", "engine", "repetitions", "rounds", "mean_payoff",
+                    "ci_low", "ci_high", "se", "gross_payoff", *MONEY[1:], "cooperation_rate",
+                    "mutual_cooperation_rate", "wins"]
+
+
+def pairwise_table(matches: pd.DataFrame, order: list[str],
+                   exact: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per ordered pair (player, opponent) that played.
 
     Parameters
     ----------
     matches : DataFrame
-        One row per match and seat: ``player, opponent, repetition`` and :data:`MATCH_FIELDS`,
-        plus ``won`` (1 if the seat's undiscounted net total beat the partner's).
+        One row per simulated match and seat: ``player, opponent, repetition`` and
+        :data:`MATCH_FIELDS`, plus ``won`` (1 if the seat's undiscounted net total beat the
+        partner's).
     order : list of str
         Player labels in roster order; rows follow it.
+    exact : DataFrame, optional
+        Rows of pairs solved exactly (:func:`tournaments.exact.pairwise_frame`): their values
+        are the limits of the estimators, with no sampling error (se 0, the interval a point);
+        ``repetitions``, ``rounds`` and ``wins`` are empty for them.
 
     Returns
     -------
     DataFrame
-        ``player, opponent, repetitions, rounds, mean_payoff, ci_low, ci_high, se,
+        ``player, opponent, engine, repetitions, rounds, mean_payoff, ci_low, ci_high, se,
         gross_payoff, paid, received, sanction_cost, sanction_suffered, cooperation_rate,
-        mutual_cooperation_rate, wins``; money per (weighted) round, rates per round.
+        mutual_cooperation_rate, wins``; money per (weighted) round, rates per round; engine
+        ``simulate`` or ``exact``.
     """
     per_rep = (
         matches.groupby(["player", "opponent", "repetition"], sort=False)
@@ -146,21 +158,26 @@ def pairwise_table(matches: pd.DataFrame, order: list[str]) -> pd.DataFrame:
         row["cooperation_rate"] = g["cooperations"].sum() / rounds
         row["mutual_cooperation_rate"] = g["mutual_cooperations"].sum() / rounds
         row["wins"] = int(g["won"].sum())
+        row["engine"] = "simulate"
         rows.append(row)
+    if exact is not None and len(exact):
+        solved = exact.assign(engine="exact", se=0.0)
+        rows += solved.to_dict("records")
     table = pd.DataFrame(rows)
-    _add_interval(table, table["repetitions"].to_numpy() - 1)
+    for column in ("repetitions", "rounds", "wins"):
+        table[column] = table[column].astype("Int64") if column in table else pd.NA
+    _add_interval(table, table["repetitions"].to_numpy(dtype=float, na_value=np.nan) - 1)
     rank = {label: i for i, label in enumerate(order)}
     table = table.sort_values(
         ["player", "opponent"], key=lambda s: s.map(rank), kind="stable"
     ).reset_index(drop=True)
-    columns = ["player", "opponent", "repetitions", "rounds", "mean_payoff", "ci_low", "ci_high",
-               "se", "gross_payoff", *MONEY[1:], "cooperation_rate", "mutual_cooperation_rate",
-               "wins"]
-    return table[columns]
+    return table[PAIRWISE_COLUMNS]
 
 
 def _add_interval(table: pd.DataFrame, dof: np.ndarray) -> None:
-    half = _t975(dof) * table["se"].to_numpy()
+    se = table["se"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        half = np.where(se == 0, 0.0, _t975(np.nan_to_num(dof, nan=1.0)) * se)
     table["ci_low"] = table["mean_payoff"] - half
     table["ci_high"] = table["mean_payoff"] + half
 
@@ -198,16 +215,20 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, self_play: bool
             row["se"] = float(np.sqrt(np.sum(g["se"].to_numpy() ** 2)) / k)
             for col in ("cooperation_rate", "mutual_cooperation_rate", "gross_payoff", *MONEY[1:]):
                 row[col] = g[col].mean()
-            row["wins"] = int(g["wins"].sum())
-            row["dof"] = int(g["repetitions"].min()) - 1
+            simulated = g[g["engine"] == "simulate"]
+            row["wins"] = int(simulated["wins"].sum()) if len(simulated) else pd.NA
+            row["dof"] = int(simulated["repetitions"].min()) - 1 if len(simulated) else np.nan
+            engines = set(g["engine"])
+            row["engine"] = engines.pop() if len(engines) == 1 else "mixed"
         rows.append(row)
     table = pd.DataFrame(rows)
-    _add_interval(table, table["dof"].to_numpy())
+    table["wins"] = table["wins"].astype("Int64")
+    _add_interval(table, table["dof"].to_numpy(dtype=float))
     table = table.merge(entries, on="strategy", how="left")
     table = table.sort_values(["mean_payoff", "strategy"], ascending=[False, True], kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     money = ["gross_payoff", *MONEY[1:]]
     columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "se", "cooperation_rate",
-               "mutual_cooperation_rate", "wins", *money, "opponents"]
+               "mutual_cooperation_rate", "wins", *money, "opponents", "engine"]
     extra = [c for c in entries.columns if c not in columns]
     return table[columns + extra].reset_index(drop=True)

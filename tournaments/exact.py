@@ -1,0 +1,756 @@
+"""The exact solver: expected payoffs per round of finite-state strategies, without simulation.
+
+Two strategies written as finite automata over realised actions
+(:class:`strategies.base.FiniteStateForm`) playing a 2×2 stage game with noise ε form a Markov
+chain on pairs of automaton states (Nowak & Sigmund 1993 for the memory-one chain of four
+outcomes; Press & Dyson 2012 for its stationary analysis). In state ``(i, j)`` the row player
+realises C with probability ``p_i (1 − ε) + (1 − p_i) ε`` and the column player independently with
+``q_j (1 − ε) + (1 − q_j) ε``; each automaton then moves on the realised (own, partner) actions.
+With ``π_0`` the initial distribution, ``M`` the transition matrix and ``x`` the expected
+per-round quantity in each state, round ``t`` contributes ``π_0 M^t x``.
+
+The project's payoff per round is the ratio estimator of DESIGN.md ("Payoff per round"), whose
+limit over repetitions is, for a seat with discount γ under continuation δ and a cap of ``T``
+turns (``T = ∞`` when there is no cap),
+
+    v = Σ_{t<T} (δγ)^t π_0 M^t x / Σ_{t<T} (δγ)^t,
+
+i.e. ``(1 − δγ) π_0 (I − δγ M)^{-1} x`` when ``T = ∞`` (the discounted occupancy of the chain;
+Fudenberg & Tirole 1991, ch. 5, for δ as the weight of the future). The match length of axelrod's
+``Match`` is geometric with ``P(L ≥ t + 1) = δ^t`` (``axelrod.match.sample_length``), capped at
+``turns``, hence the weights. Money columns use each seat's own γ; cooperation rates count
+rounds (γ = 1). The values are the limits of the columns of :func:`tournaments.scoring.
+pairwise_table` for the same matches.
+
+Public API
+----------
+:func:`finite_state_form`
+    The automaton of an axelrod or project player, or ``None``.
+:func:`solve_pair`, :func:`solve_tournament`, :func:`solve_grid`
+    One pair; many pairs in one vectorised pass; a whole (δ, ε) grid of a tournament.
+:func:`pairwise_frame`
+    An :class:`ExactResult` as tidy rows ``player, opponent, ...`` like ``pairwise.csv``.
+
+References
+----------
+Nowak, M. A. & Sigmund, K. (1993). A strategy of win-stay, lose-shift that outperforms
+tit-for-tat in the Prisoner's Dilemma game. *Nature* 364, 56–58.
+Press, W. H. & Dyson, F. J. (2012). Iterated Prisoner's Dilemma contains strategies that dominate
+any evolutionary opponent. *PNAS* 109(26), 10409–10413.
+Fudenberg, D. & Tirole, J. (1991). *Game Theory*. MIT Press.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from strategies.base import FiniteStateForm
+from tournaments.games import StageGame
+
+#: Reported quantities, named like the columns of :func:`tournaments.scoring.pairwise_table`.
+COLUMNS = (
+    "mean_payoff", "gross_payoff", "paid", "received", "sanction_cost", "sanction_suffered",
+    "cooperation_rate", "mutual_cooperation_rate",
+)
+#: Per-seat features of one round, in the internal order (net is derived from the first five).
+_FEATURES = ("gross_payoff", "paid", "received", "sanction_cost", "sanction_suffered",
+             "cooperation_rate", "mutual_cooperation_rate")
+_N_MONEY = 5
+#: Fixed-length matches up to this many turns are summed round by round, longer ones by doubling.
+_LOOP_MAX_TURNS = 2048
+#: Upper bound on the number of floats of one stacked batch of linear systems.
+_CHUNK_FLOATS = 2**23
+
+
+# --------------------------------------------------------------------------------------------
+# Finite-state forms of players
+# --------------------------------------------------------------------------------------------
+
+def _form(initial, coop_prob, transition, adjustments=None) -> FiniteStateForm:
+    return FiniteStateForm(
+        initial=np.asarray(initial, dtype=float),
+        coop_prob=np.asarray(coop_prob, dtype=float),
+        transition=np.asarray(transition, dtype=float),
+        adjustments=None if adjustments is None else np.asarray(adjustments, dtype=float),
+    )
+
+
+def _deterministic_form(coop: Sequence[float], next_state, initial: int = 0) -> FiniteStateForm:
+    """A form whose state moves deterministically: ``next_state(s, own, opp) -> s'``."""
+    n = len(coop)
+    transition = np.zeros((n, 2, 2, n))
+    for s in range(n):
+        for a in (0, 1):
+            for b in (0, 1):
+                transition[s, a, b, next_state(s, a, b)] = 1.0
+    init = np.zeros(n)
+    init[initial] = 1.0
+    return _form(init, coop, transition)
+
+
+def memory_one_form(four_vector: Sequence[float], initial_coop: float) -> FiniteStateForm:
+    """The five-state form of a memory-one strategy.
+
+    Parameters
+    ----------
+    four_vector : sequence of 4 floats
+        ``(P(C|CC), P(C|CD), P(C|DC), P(C|DD))`` given the last round's realised (own, partner)
+        actions (Nowak & Sigmund 1993; Press & Dyson 2012).
+    initial_coop : float
+        Probability of intending C in the first round.
+
+    Returns
+    -------
+    FiniteStateForm
+        State 0 is the first round; state ``1 + 2a + b`` follows realised actions ``(a, b)``.
+    """
+    coop = np.concatenate([[float(initial_coop)], np.asarray(four_vector, dtype=float)])
+    return _deterministic_form(coop, lambda s, a, b: 1 + 2 * a + b)
+
+
+def _memory_zero(p: float) -> FiniteStateForm:
+    return _form([1.0], [float(p)], np.ones((1, 2, 2, 1)))
+
+
+def _classic_forms() -> dict[type, object]:
+    """Deterministic classics that are not ``MemoryOnePlayer`` subclasses, keyed by class."""
+    from tournaments._axelrod import load
+
+    axl = load()
+    on_opp = lambda s, a, b: b  # noqa: E731 - state = partner's last realised action
+    return {
+        axl.Cooperator: lambda p: _memory_zero(1.0),
+        axl.Defector: lambda p: _memory_zero(0.0),
+        axl.Random: lambda p: _memory_zero(p.p),
+        # state = partner's last realised action (0 = C, 1 = D)
+        axl.TitForTat: lambda p: _deterministic_form([1.0, 0.0], on_opp, 0),
+        axl.SuspiciousTitForTat: lambda p: _deterministic_form([1.0, 0.0], on_opp, 1),
+        axl.AntiTitForTat: lambda p: _deterministic_form([0.0, 1.0], on_opp, 1),
+        axl.Bully: lambda p: _deterministic_form([0.0, 1.0], on_opp, 0),
+        # state 1 = grudge (the partner has defected), absorbing
+        axl.Grudger: lambda p: _deterministic_form([1.0, 0.0], lambda s, a, b: max(s, b)),
+        # state = own intended next action: the opposite of own last realised action
+        axl.Alternator: lambda p: _deterministic_form([1.0, 0.0], lambda s, a, b: 1 - a),
+        # cooperate iff last round's realised actions agreed (Nowak & Sigmund 1993)
+        axl.WinStayLoseShift: lambda p: _deterministic_form(
+            [1.0, 0.0], lambda s, a, b: int(a != b)),
+        # state = run of partner defections, capped at 2; defect after two in a row
+        axl.TitFor2Tats: lambda p: _deterministic_form(
+            [1.0, 1.0, 0.0], lambda s, a, b: min(s + 1, 2) if b else 0),
+        # state = rounds since the partner's last defection, capped at 2 (2 = none recent)
+        axl.TwoTitsForTat: lambda p: _deterministic_form(
+            [0.0, 0.0, 1.0], lambda s, a, b: 0 if b else min(s + 1, 2), 2),
+        # first round C with probability 0.6, then repeat own last realised action
+        axl.ALLCorALLD: lambda p: _form(
+            [1.0, 0.0, 0.0], [0.6, 1.0, 0.0],
+            np.array([[[[0, 1, 0]] * 2, [[0, 0, 1]] * 2]] * 3, dtype=float)),
+    }
+
+
+_CLASSICS: dict[type, object] | None = None
+_CLASSIC_CACHE: dict[type, FiniteStateForm] = {}
+
+
+def _prune(form: FiniteStateForm) -> FiniteStateForm:
+    """Drop the states no sequence of realised actions can reach from the initial states."""
+    reach = form.initial > 0
+    step = form.transition.sum(axis=(1, 2)) > 0
+    while True:
+        new = reach | step[reach].any(axis=0)
+        if (new == reach).all():
+            break
+        reach = new
+    if reach.all():
+        return form
+    keep = np.flatnonzero(reach)
+    adj = None if form.adjustments is None else form.adjustments[keep]
+    return _form(form.initial[keep], form.coop_prob[keep],
+                 form.transition[keep][..., keep], adj)
+
+
+def _fsm_form(player) -> FiniteStateForm:
+    """The form of an axelrod ``FSMPlayer``.
+
+    axelrod's machine emits the action of round t ≥ 1 from the transition taken on (its state,
+    the partner's realised action of round t − 1), and its state follows its *intended* output:
+    noise on its own action never moves it (``SimpleFSM.move``). The form's state is therefore
+    (machine state, partner's last realised action), plus one state for the first round.
+    """
+    from tournaments._axelrod import load
+
+    axl = load()
+    table = player.fsm.state_transitions  # {(state, opp action): (next state, action)}
+    states = sorted({s for s, _ in table} | {player.initial_state}, key=repr)
+    index = {s: k for k, s in enumerate(states)}
+    action = {axl.Action.C: 0, axl.Action.D: 1}
+    n = 1 + 2 * len(states)  # 0: first round; 1 + 2 q + b: machine state q, partner's last b
+    coop = np.zeros(n)
+    coop[0] = float(player.initial_action == axl.Action.C)
+    transition = np.zeros((n, 2, 2, n))
+    q0 = index[player.initial_state]
+    for b in (0, 1):
+        transition[0, :, b, 1 + 2 * q0 + b] = 1.0
+    for (state, opp), (nxt, act) in table.items():
+        s = 1 + 2 * index[state] + action[opp]
+        coop[s] = float(act == axl.Action.C)
+        for b in (0, 1):
+            transition[s, :, b, 1 + 2 * index[nxt] + b] = 1.0
+    missing = transition.sum(axis=-1) == 0  # (state, opp) pairs absent from the table
+    transition[missing] = np.eye(n)[np.nonzero(missing)[0]]  # unreachable: any valid row
+    init = np.zeros(n)
+    init[0] = 1.0
+    return _prune(_form(init, coop, transition))
+
+
+def finite_state_form(player, *, opponent=None, game: StageGame | None = None
+                      ) -> FiniteStateForm | None:
+    """The finite-state form of a player, or ``None`` when none is known.
+
+    Parameters
+    ----------
+    player : axelrod.Player
+        Recognised, in this order: a player with a ``finite_state_form()`` method (the project's
+        strategies; with ``opponent`` given, ``finite_state_form_for(opponent)`` where it exists,
+        as for club strategies); an exact instance of a deterministic classic (Cooperator,
+        Defector, Random(p), Tit For Tat, Suspicious Tit For Tat, Anti Tit For Tat, Bully,
+        Grudger, Alternator, Win-Stay Lose-Shift, Tit For 2 Tats, Two Tits For Tat, ALLCorALLD);
+        any ``axelrod.MemoryOnePlayer`` (four-vector and initial action: GTFT, ZD strategies,
+        Stochastic WSLS, Firm But Fair, ...) and any ``axelrod.FSMPlayer`` that does not override
+        ``strategy``.
+    opponent : axelrod.Player, optional
+        The partner, for strategies whose play depends on it (clubs).
+    game : StageGame, optional
+        The stage game, for strategies whose four-vector axelrod derives from the game's payoffs
+        (the zero-determinant strategies): a clone of the player receives it as axelrod's
+        ``Match`` would. Without it the player's current four-vector is used. (axelrod's GTFT
+        fixes its generosity from the *default* game when constructed, and keeps it in a match.)
+
+    Returns
+    -------
+    FiniteStateForm or None
+        With unreachable states removed.
+    """
+    global _CLASSICS
+    if opponent is not None and callable(getattr(player, "finite_state_form_for", None)):
+        return player.finite_state_form_for(opponent)
+    if callable(getattr(player, "finite_state_form", None)):
+        return player.finite_state_form()
+    from tournaments._axelrod import load
+
+    axl = load()
+    from axelrod.strategies.finite_state_machines import FSMPlayer
+
+    if _CLASSICS is None:
+        _CLASSICS = _classic_forms()
+    cls = type(player)
+    if cls in _CLASSICS:
+        if cls is axl.Random:
+            return _CLASSICS[cls](player)
+        if cls not in _CLASSIC_CACHE:  # parameterless: one shared (read-only) form per class
+            _CLASSIC_CACHE[cls] = _CLASSICS[cls](player)
+        return _CLASSIC_CACHE[cls]
+    if isinstance(player, axl.MemoryOnePlayer) and cls.strategy is axl.MemoryOnePlayer.strategy:
+        if game is not None and (cls.receive_match_attributes
+                                 is not axl.Player.receive_match_attributes):
+            player = player.clone()
+            player.set_match_attributes(length=-1, game=game.to_axelrod(), noise=0)
+        vector = player._four_vector
+        C, D = axl.Action.C, axl.Action.D
+        four = [vector[(C, C)], vector[(C, D)], vector[(D, C)], vector[(D, D)]]
+        return _prune(memory_one_form(four, float(player._initial == C)))
+    if isinstance(player, FSMPlayer) and cls.strategy is FSMPlayer.strategy:
+        return _fsm_form(player)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExactResult:
+    """Expected per-round quantities, the exact limits of ``pairwise_table``'s columns.
+
+    Every attribute is an array whose last axis is the seat (0 = row player of the game,
+    1 = column player); the leading axes are those of the call (``(2,)`` for :func:`solve_pair`,
+    ``(P, 2)`` for :func:`solve_tournament`, ``(n_δ, n_ε, P, 2)`` for :func:`solve_grid`).
+
+    Attributes
+    ----------
+    mean_payoff : ndarray
+        Net payoff per round = gross − paid + received − sanction_cost − sanction_suffered.
+    gross_payoff, paid, received, sanction_cost, sanction_suffered : ndarray
+        Per (γ-weighted) round; ``received`` is the partner's payment times the transfer
+        efficiency, ``sanction_suffered`` the harm of the partner's sanctions.
+    cooperation_rate, mutual_cooperation_rate : ndarray
+        Expected share of rounds (unweighted) in which the seat, resp. both seats, cooperate.
+    """
+
+    mean_payoff: np.ndarray
+    gross_payoff: np.ndarray
+    paid: np.ndarray
+    received: np.ndarray
+    sanction_cost: np.ndarray
+    sanction_suffered: np.ndarray
+    cooperation_rate: np.ndarray
+    mutual_cooperation_rate: np.ndarray
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in COLUMNS:
+            raise KeyError(column)
+        return getattr(self, column)
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def take(self, index) -> ExactResult:
+        """The same quantities indexed along the leading axes (``result.take(np.s_[0, 3])``)."""
+        return ExactResult(**{k: v[index] for k, v in self.as_dict().items()})
+
+
+def _result(values: np.ndarray) -> ExactResult:
+    """From features (..., 2, 7) in :data:`_FEATURES` order to an :class:`ExactResult`."""
+    money = values[..., :_N_MONEY]
+    net = money[..., 0] - money[..., 1] + money[..., 2] - money[..., 3] - money[..., 4]
+    out = {"mean_payoff": net}
+    out.update({name: values[..., k] for k, name in enumerate(_FEATURES)})
+    return ExactResult(**out)
+
+
+# --------------------------------------------------------------------------------------------
+# The solver
+# --------------------------------------------------------------------------------------------
+
+def _check(continuations, noises, turns, discounts, transfer_efficiency) -> float:
+    if np.any((continuations <= 0) | (continuations > 1)) or not np.all(
+            np.isfinite(continuations)):
+        raise ValueError(f"continuation must lie in (0, 1], got {continuations}")
+    if np.any((noises < 0) | (noises > 1)):
+        raise ValueError(f"noise must lie in [0, 1], got {noises}")
+    if np.any((discounts <= 0) | (discounts > 1)):
+        raise ValueError(f"discounts must lie in (0, 1], got {discounts}")
+    if transfer_efficiency < 0:
+        raise ValueError(f"transfer_efficiency must be >= 0, got {transfer_efficiency}")
+    if turns is None or turns == float("inf"):
+        if np.any(continuations == 1):
+            raise ValueError("continuation = 1 (fixed-length matches) needs a finite `turns`")
+        return float("inf")
+    if int(turns) != turns or turns < 1:
+        raise ValueError(f"turns must be a positive integer or None, got {turns!r}")
+    return int(turns)
+
+
+class _Stack:
+    """Forms of one size stacked into arrays (adjustments zero-filled where absent)."""
+
+    def __init__(self, forms: list[FiniteStateForm]) -> None:
+        n = forms[0].n_states
+        self.initial = np.stack([f.initial for f in forms])
+        self.coop = np.stack([f.coop_prob for f in forms])
+        self.transition = np.stack([f.transition for f in forms])
+        zero = np.zeros((n, 2, 2, 3))
+        self.adjustments = np.stack([zero if f.adjustments is None else f.adjustments
+                                     for f in forms])
+
+
+def _occupancy(M, pi0, c, turns) -> np.ndarray:
+    """Normalised discounted occupancy Σ_{t<T} c^t π_0 M^t / Σ_{t<T} c^t.
+
+    Parameters
+    ----------
+    M : ndarray (E, P, S, S)
+        Transition matrices (per noise level and pair).
+    pi0 : ndarray (P, S)
+    c : ndarray (D, P, G)
+        Weights δγ per continuation, pair and weighting (seat 0, seat 1, rounds).
+    turns : int or inf
+
+    Returns
+    -------
+    ndarray (D, E, P, G, S)
+    """
+    n_d, n_p, n_g = c.shape
+    n_e, _, S, _ = M.shape
+    out = np.empty((n_d, n_e, n_p, n_g, S))
+    if turns == float("inf"):
+        # (I − cM)^T y = (1 − c) π_0, in chunks of continuation values
+        eye = np.eye(S)
+        per_d = n_e * n_p * n_g * S * S
+        step = max(1, _CHUNK_FLOATS // max(per_d, 1))
+        Mt = M.swapaxes(-1, -2)[:, :, None]  # (E, P, 1, S, S)
+        for lo in range(0, n_d, step):
+            cc = c[lo:lo + step, None, :, :, None, None]  # (d, 1, P, G, 1, 1)
+            A = eye - cc * Mt
+            rhs = np.broadcast_to(((1 - c[lo:lo + step, None, :, :, None]) * pi0[None, None, :,
+                                   None, :]), A.shape[:-1])
+            out[lo:lo + step] = np.linalg.solve(A, rhs[..., None])[..., 0]
+        return out
+    T = int(turns)
+    norm = np.where(c == 1, float(T), (1 - c**T) / np.where(c == 1, 0.5, 1 - c))  # (D, P, G)
+    if T <= _LOOP_MAX_TURNS:
+        # π_t does not depend on δ: sum the distributions round by round, weights in one matmul
+        block = max(1, min(T, _CHUNK_FLOATS // max(n_e * n_p * S, 1)))
+        acc = np.zeros((n_p, n_d * n_g, n_e * S))
+        cp = c.transpose(1, 0, 2).reshape(n_p, n_d * n_g)  # (P, DG)
+        pi = np.broadcast_to(pi0, (n_e, n_p, S)).copy()
+        for lo in range(0, T, block):
+            hi = min(T, lo + block)
+            stack = np.empty((hi - lo, n_e, n_p, S))
+            for t in range(lo, hi):
+                stack[t - lo] = pi
+                pi = np.einsum("eps,epst->ept", pi, M)
+            w = cp[:, :, None] ** np.arange(lo, hi)  # (P, DG, t)
+            acc += w @ stack.transpose(2, 0, 1, 3).reshape(n_p, hi - lo, n_e * S)
+        out[:] = acc.reshape(n_p, n_d, n_g, n_e, S).transpose(1, 3, 0, 2, 4)
+        return out / norm[:, None, :, :, None]
+    # long fixed-length matches: binary doubling on Σ_{t<2^k} (cM)^t (all powers of M commute)
+    for d in range(n_d):
+        Pw = c[d][None, :, :, None, None] * M[:, :, None]  # (E, P, G, S, S)
+        Sw = np.broadcast_to(np.eye(S), Pw.shape).copy()
+        u = np.broadcast_to(pi0[None, :, None, :], Pw.shape[:-1]).copy()
+        v = np.zeros_like(u)
+        k = T
+        while k:
+            if k & 1:
+                v += np.einsum("...s,...st->...t", u, Sw)
+                u = np.einsum("...s,...st->...t", u, Pw)
+            k >>= 1
+            if k:
+                Sw = Sw + Sw @ Pw
+                Pw = Pw @ Pw
+        out[d] = v / norm[d][None, :, :, None]
+    return out
+
+
+def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, gammas,
+              eta: float) -> np.ndarray:
+    """Features (D, E, P, 2, 7) of a batch of joint chains on S states.
+
+    Parameters
+    ----------
+    ca, cb : ndarray (P, S)
+        Probability that seat 0, resp. seat 1, intends C in each joint state.
+    adj_a, adj_b : ndarray (P, S, 2, 2, 3)
+        Each seat's adjustments in each joint state given realised (seat-0, seat-1) actions.
+    pi0 : ndarray (P, S)
+        Initial distribution.
+    make_M : callable
+        ``w (E, P, S, 4) -> M (E, P, S, S)``: the transition matrices given the
+        realised-action probabilities ``w[e, p, s, 2a + b]``.
+    """
+    n_p, S = ca.shape
+    # realised-action probabilities per noise level
+    e = noises[:, None, None]
+    ra = ca * (1 - e) + (1 - ca) * e  # (E, P, S): seat 0 realises C
+    rb = cb * (1 - e) + (1 - cb) * e
+    w = np.stack([ra * rb, ra * (1 - rb), (1 - ra) * rb, (1 - ra) * (1 - rb)], axis=-1)
+    M = make_M(w)  # w[e, p, s, 2a + b]: probability of realised (a, b)
+    # expected per-round features in each state: (E, P, S, seat, feature), _FEATURES order
+    X = np.zeros((*w.shape[:-1], 2, 7))
+    X[..., 0] = w @ np.stack([game.A.ravel(), game.B.ravel()], axis=1)
+    if adj_a.any() or adj_b.any():
+        G = np.empty((n_p, S, 4, 2, 4))  # paid, received, sanction cost, sanction suffered
+        own = np.stack([adj_a, adj_b], axis=4).reshape(n_p, S, 4, 2, 3)  # (a, b), seat, k
+        other = own[:, :, :, ::-1]
+        G[..., 0], G[..., 1] = own[..., 0], eta * other[..., 0]
+        G[..., 2], G[..., 3] = own[..., 1], other[..., 2]
+        X[..., 1:5] = np.einsum("epsx,psxzk->epszk", w, G)
+    X[..., 0, 5], X[..., 1, 5] = ra, rb
+    X[..., 6] = w[..., :1]
+    # weights: seat 0's γ, seat 1's γ, rounds (γ = 1)
+    if np.all(gammas == 1):
+        c = np.broadcast_to(deltas[:, None, None], (len(deltas), n_p, 1))
+        y = _occupancy(M, pi0, c, turns)  # (D, E, P, 1, S)
+        return np.einsum("depgs,epszk->depzk", y, X)
+    g = np.concatenate([gammas, np.ones((n_p, 1))], axis=1)  # (P, 3)
+    c = deltas[:, None, None] * g[None]
+    y = _occupancy(M, pi0, c, turns)  # (D, E, P, 3, S)
+    vals = np.einsum("depgs,epszk->depgzk", y, X)
+    out = np.empty(vals.shape[:3] + (2, 7))
+    for seat in (0, 1):
+        out[..., seat, :_N_MONEY] = vals[..., seat, seat, :_N_MONEY]
+        out[..., seat, _N_MONEY:] = vals[..., 2, seat, _N_MONEY:]
+    return out
+
+
+def _solve_general(sa: _Stack, sb: _Stack, *args) -> np.ndarray:
+    """Pairs whose seat-0 forms have one size and seat-1 forms another: the product chain."""
+    n_p, n = sa.coop.shape
+    m = sb.coop.shape[1]
+    # joint transition given realised (a, b): K[p, a, b, (i, j), (i', j')]
+    ta = sa.transition.transpose(0, 2, 3, 1, 4)  # (P, a, b, i, i')
+    tb = sb.transition.transpose(0, 3, 2, 1, 4)  # seat 1 moves on (own b, partner a)
+    K = ta[:, :, :, :, None, :, None] * tb[:, :, :, None, :, None, :]
+    K = K.reshape(n_p, 2, 2, n * m, n * m)
+    pi0 = (sa.initial[:, :, None] * sb.initial[:, None, :]).reshape(n_p, n * m)
+    # keep the joint states some pair of the group can reach (structurally, any noise)
+    step = K.any(axis=(0, 1, 2))
+    reach = pi0.any(axis=0)
+    while True:
+        new = reach | step[reach].any(axis=0)
+        if (new == reach).all():
+            break
+        reach = new
+    keep = np.flatnonzero(reach)
+    S = len(keep)
+    K = K[:, :, :, keep][..., keep].reshape(n_p, 4, S, S)
+    i, j = keep // m, keep % m
+    return _evaluate(
+        sa.coop[:, i], sb.coop[:, j], sa.adjustments[:, i],
+        sb.adjustments[:, j].swapaxes(2, 3),  # (P, S, a, b, 3) indexed by (a, b)
+        pi0[:, keep], lambda w: np.einsum("epsx,pxst->epst", w, K),
+        *args)
+
+
+#: Joint memory-one state (first round, CC, CD, DC, DD) seen from the other seat.
+_SWAP = np.array([0, 1, 3, 2, 4])
+
+
+def _memory_one_states(form: FiniteStateForm) -> np.ndarray | None:
+    """The form's state in each memory-one joint state, if its memory is one round.
+
+    A form is memory-one (Nowak & Sigmund 1993; Press & Dyson 2012) when it starts in one state
+    and the state after realised actions ``(a, b)`` depends on nothing else. Then the pair's
+    chain lives on five joint states: the first round and the four outcomes of the last round.
+
+    Returns
+    -------
+    ndarray of int, shape (5,), or None
+        Form states at (first round, last CC, CD, DC, DD) from the form's own perspective.
+    """
+    key = id(form)
+    hit = _M1_CACHE.get(key)
+    if hit is not None and hit[0] is form:
+        return hit[1]
+    T = form.transition
+    states = None
+    if (np.count_nonzero(form.initial) == 1 and np.all(T.max(axis=-1) == 1)
+            and np.all(T == T[:1])):
+        nxt = T[0].argmax(axis=-1).ravel()  # (CC, CD, DC, DD)
+        states = np.concatenate([[int(form.initial.argmax())], nxt])
+    if len(_M1_CACHE) > 4096:
+        _M1_CACHE.clear()
+    _M1_CACHE[key] = (form, states)
+    return states
+
+
+_M1_CACHE: dict[int, tuple[FiniteStateForm, np.ndarray | None]] = {}
+
+
+def _solve_memory_one(coop5, adj5, ia, ib, *args) -> np.ndarray:
+    """Pairs of memory-one forms: the five-state chain of Nowak & Sigmund (1993)."""
+    n_p = len(ia)
+    pi0 = np.zeros((n_p, 5))
+    pi0[:, 0] = 1.0
+
+    def make_M(w):
+        M = np.zeros((*w.shape[:-1], 5))
+        M[..., 1:] = w  # realised (a, b) leads to state 1 + 2a + b
+        return M
+
+    adj_b = adj5[ib][:, _SWAP].swapaxes(2, 3)
+    return _evaluate(coop5[ia], coop5[ib][:, _SWAP], adj5[ia], adj_b, pi0, make_M, *args)
+
+
+def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> np.ndarray:
+    forms = list(forms)
+    pairs = _pairs(pairs, len(forms))
+    deltas = np.atleast_1d(np.asarray(continuations, dtype=float))
+    noises = np.atleast_1d(np.asarray(noises, dtype=float))
+    disc = np.ones(len(forms)) if discounts is None else np.asarray(discounts, dtype=float)
+    if disc.shape != (len(forms),):
+        raise ValueError(f"discounts: expected one per form ({len(forms)}), got {disc.shape}")
+    T = _check(deltas, noises, turns, disc, eta)
+    out = np.empty((len(deltas), len(noises), len(pairs), 2, 7))
+    gammas = np.stack([disc[pairs[:, 0]], disc[pairs[:, 1]]], axis=1)
+    # memory-one pairs: one batch of five-state chains
+    m1 = [_memory_one_states(f) for f in forms]
+    is_m1 = np.array([s is not None for s in m1])
+    both = is_m1[pairs[:, 0]] & is_m1[pairs[:, 1]]
+    if both.any():
+        coop5 = np.zeros((len(forms), 5))
+        adj5 = np.zeros((len(forms), 5, 2, 2, 3))
+        for k, (f, s) in enumerate(zip(forms, m1, strict=True)):
+            if s is not None:
+                coop5[k] = f.coop_prob[s]
+                if f.adjustments is not None:
+                    adj5[k] = f.adjustments[s]
+        rows = np.flatnonzero(both)
+        out[:, :, rows] = _solve_memory_one(coop5, adj5, pairs[rows, 0], pairs[rows, 1],
+                                            game, deltas, noises, T, gammas[rows], eta)
+    rest = np.flatnonzero(~both)
+    if len(rest):
+        sizes = np.array([f.n_states for f in forms])
+        # stack the forms once per size, then every group of pairs by fancy indexing
+        by_size = {}
+        position = np.empty(len(forms), dtype=int)
+        for size in np.unique(sizes[pairs[rest].ravel()]):
+            members = np.flatnonzero(sizes == size)
+            by_size[size] = _Stack([forms[k] for k in members])
+            position[members] = np.arange(len(members))
+        size_a, size_b = sizes[pairs[rest, 0]], sizes[pairs[rest, 1]]
+        for na, nb in sorted({(int(a), int(b)) for a, b in zip(size_a, size_b, strict=True)}):
+            rows = rest[(size_a == na) & (size_b == nb)]
+            sa = _take(by_size[na], position[pairs[rows, 0]])
+            sb = _take(by_size[nb], position[pairs[rows, 1]])
+            out[:, :, rows] = _solve_general(sa, sb, game, deltas, noises, T, gammas[rows], eta)
+    return out
+
+
+def _take(stack: _Stack, index: np.ndarray) -> _Stack:
+    new = object.__new__(_Stack)
+    for name in ("initial", "coop", "transition", "adjustments"):
+        setattr(new, name, getattr(stack, name)[index])
+    return new
+
+
+def _pairs(pairs, n_forms: int) -> np.ndarray:
+    if pairs is None:
+        a, b = np.meshgrid(np.arange(n_forms), np.arange(n_forms), indexing="ij")
+        return np.stack([a.ravel(), b.ravel()], axis=1)
+    pairs = np.asarray(pairs, dtype=int).reshape(-1, 2)
+    if pairs.size and (pairs.min() < 0 or pairs.max() >= n_forms):
+        raise ValueError("pairs: form index out of range")
+    return pairs
+
+
+def solve_pair(form_a: FiniteStateForm, form_b: FiniteStateForm, game: StageGame, *,
+               noise: float = 0.0, continuation: float = 1.0, turns: int | None = None,
+               discounts: tuple[float, float] = (1.0, 1.0),
+               transfer_efficiency: float = 1.0) -> ExactResult:
+    """Exact expected per-round quantities of one match.
+
+    Parameters
+    ----------
+    form_a, form_b : FiniteStateForm
+        Seat 0 (row player of ``game``) and seat 1.
+    game : StageGame
+    noise : float
+        ε in [0, 1], the probability that each intended action is flipped.
+    continuation : float
+        δ in (0, 1]: the match goes on after each round with probability δ (axelrod
+        ``prob_end = 1 − δ``); δ = 1 means exactly ``turns`` rounds.
+    turns : int or None
+        Fixed length (δ = 1) or cap on the geometric length (δ < 1); ``None`` for no cap.
+    discounts : pair of float
+        Each seat's discount γ in (0, 1]; money columns weight round t by (δγ)^t.
+    transfer_efficiency : float
+        η: a payment p costs the payer p and gives the partner p·η.
+
+    Returns
+    -------
+    ExactResult
+        Arrays of shape ``(2,)`` (seat 0, seat 1).
+
+    Examples
+    --------
+    Tit For Tat against Always Defect over 10 rounds gets (S + 9P)/10 = 0.9 (R, S, T, P = 3, 0,
+    5, 1); the defector (T + 9P)/10 = 1.4.
+    """
+    values = _solve([form_a, form_b], game, [(0, 1)], continuation, noise, turns,
+                    np.asarray(discounts, dtype=float), transfer_efficiency)
+    return _result(values[0, 0, 0])
+
+
+def solve_tournament(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
+                     noise: float = 0.0, continuation: float = 1.0, turns: int | None = None,
+                     discounts: Sequence[float] | None = None,
+                     transfer_efficiency: float = 1.0) -> ExactResult:
+    """Exact expected per-round quantities of many matches, in one vectorised pass.
+
+    Pairs whose forms have the same sizes are solved together: their joint chains are built as
+    stacked arrays, restricted to the joint states the group can reach, and solved with one
+    batched ``np.linalg.solve`` (continuation, no cap) or one pass over the rounds (fixed or
+    capped length).
+
+    Parameters
+    ----------
+    forms : sequence of FiniteStateForm
+        One per roster entry.
+    game : StageGame
+    pairs : array-like of int, shape (P, 2), optional
+        ``(seat-0 form, seat-1 form)`` indices; default all ordered pairs ``(i, j)``, self-play
+        included, in row-major order.
+    noise, continuation, turns, transfer_efficiency
+        As in :func:`solve_pair`.
+    discounts : sequence of float, optional
+        Each form's discount γ (default 1 for all).
+
+    Returns
+    -------
+    ExactResult
+        Arrays of shape ``(P, 2)``: pair, seat.
+    """
+    values = _solve(forms, game, pairs, continuation, noise, turns, discounts,
+                    transfer_efficiency)
+    return _result(values[0, 0])
+
+
+def solve_grid(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
+               continuations, noises, turns: int | None = None,
+               discounts: Sequence[float] | None = None,
+               transfer_efficiency: float = 1.0) -> ExactResult:
+    """Exact expected per-round quantities over a whole (δ, ε) grid of a tournament.
+
+    The joint transition matrices are built once per noise level; continuation values only
+    change the weights, so the grid costs one stacked linear solve per (δ, ε, pair) (or one pass
+    over the rounds shared by all δ for fixed-length matches).
+
+    Parameters
+    ----------
+    forms, game, pairs, turns, discounts, transfer_efficiency
+        As in :func:`solve_tournament`.
+    continuations : array-like, shape (n_δ,)
+        δ values in (0, 1] (δ = 1 needs ``turns``).
+    noises : array-like, shape (n_ε,)
+        ε values in [0, 1].
+
+    Returns
+    -------
+    ExactResult
+        Arrays of shape ``(n_δ, n_ε, P, 2)``.
+    """
+    values = _solve(forms, game, pairs, continuations, noises, turns, discounts,
+                    transfer_efficiency)
+    return _result(values)
+
+
+def pairwise_frame(result: ExactResult, pairs, labels: Sequence[str]):
+    """Tidy rows ``player, opponent`` and :data:`COLUMNS`, like ``pairwise.csv``.
+
+    Each pair ``(i, j)`` gives the row (i against j) from seat 0 and the row (j against i) from
+    seat 1 unless that ordered pair was itself solved with j in seat 0; a self-play pair gives
+    one row, the mean over both seats (as :func:`tournaments.scoring.pairwise_table` does).
+
+    Parameters
+    ----------
+    result : ExactResult
+        From :func:`solve_tournament`, shape ``(P, 2)``.
+    pairs : array-like of int, shape (P, 2)
+        The pairs passed to the solver (``None`` for all ordered pairs).
+    labels : sequence of str
+        One per form.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    pairs = _pairs(pairs, len(labels))
+    as_row = {(int(a), int(b)) for a, b in pairs}
+    rows = []
+    for k, (a, b) in enumerate(pairs.tolist()):
+        seats = [(0, a, b)] if a != b else [(None, a, a)]
+        if a != b and (b, a) not in as_row:
+            seats.append((1, b, a))
+        for seat, player, opponent in seats:
+            row = {"player": labels[player], "opponent": labels[opponent]}
+            for col in COLUMNS:
+                v = result[col][k]
+                row[col] = float(v.mean() if seat is None else v[seat])
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["player", "opponent", *COLUMNS])
