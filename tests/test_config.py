@@ -16,7 +16,7 @@ def test_defaults_filled_and_round_trip(tmp_path):
     assert resolved["game"] == {"kind": "prisoners_dilemma", "R": 3.0, "S": 0.0, "T": 5.0,
                                 "P": 1.0}
     assert resolved["match"] == {"turns": None, "continuation": 0.9, "noise": 0.0,
-                                 "repetitions": 10, "self_play": False}
+                                 "repetitions": 10, "self_play": False, "engine": "simulate"}
     assert resolved["roster"][0]["discount"] == 1.0
     path = tmp_path / "config.yaml"
     path.write_text(config.resolved_yaml())

@@ -17,6 +17,12 @@ import pandas as pd
 
 from tournaments.config import Config, load_config
 from tournaments.errors import ConfigError
+from tournaments.survival import Survival
+
+
+#: Columns describing each roster entry (``entry`` is its index in the roster).
+ENTRY_COLUMNS = ["entry", "strategy", "name", "origin", "spec", "club", "role", "discount",
+                 "count"]
 
 
 @dataclass
@@ -37,6 +43,11 @@ class TournamentResult:
         Soft problems with the config (e.g. a PD with 2R <= T + S).
     wall_time : float
         Seconds spent playing and scoring.
+    survival : Survival or None
+        The evolutionary survival analysis (:mod:`tournaments.survival`); ``None`` for an
+        asymmetric game.
+    moran_runs, moran_populations : DataFrame or None
+        ``kind: moran``: one row per run, and the population after every step.
     """
 
     config: Config
@@ -46,6 +57,9 @@ class TournamentResult:
     summary: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     wall_time: float = 0.0
+    survival: Survival | None = None
+    moran_runs: pd.DataFrame | None = None
+    moran_populations: pd.DataFrame | None = None
 
     def figures(self) -> dict:
         """The run's figures as matplotlib ``Figure`` objects, by file stem."""
@@ -80,7 +94,9 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     start = time.perf_counter()
     specs = players.build_specs(config, source=source)
     game = config.game.build()
-    pairs = runner.plan_pairs(specs, game, config.match.self_play)
+    pairs = runner.plan_pairs(specs, game)
+    counted = {(specs[a].label, specs[b].label) for i, j in pairs for a, b in ((i, j), (j, i))
+               if runner.counted(config, specs[a], specs[b])}
     exact_rows, pairs = (runner.solve_exact(config, specs, game, pairs)
                          if config.match.engine != "simulate" else (pd.DataFrame(), pairs))
     if pairs and config.match.engine == "exact":
@@ -91,6 +107,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     matches = runner.play(config, specs, game, pairs, processes=config.processes,
                           progress=progress)
     entries = pd.DataFrame({
+        "entry": [s.index for s in specs],
         "strategy": [s.label for s in specs],
         "name": [s.strategy_name for s in specs],
         "origin": [s.origin for s in specs],
@@ -101,11 +118,62 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         "count": [s.count for s in specs],
     })
     order = list(entries["strategy"])
-    pairwise = scoring.pairwise_table(matches, order, exact=exact_rows)
-    summary = scoring.summary_table(pairwise, entries, config.match.self_play)
-    return TournamentResult(config=config, entries=entries, matches=matches, pairwise=pairwise,
-                            summary=summary, warnings=config.warnings(),
-                            wall_time=time.perf_counter() - start)
+    pairwise = scoring.pairwise_table(matches, order, exact=exact_rows, counted=counted)
+    summary = scoring.summary_table(pairwise, entries)
+    result = TournamentResult(config=config, entries=entries, matches=matches,
+                              pairwise=pairwise, summary=summary, warnings=config.warnings())
+    if config.kind == "moran":
+        from tournaments import moran
+
+        result.moran_runs, result.moran_populations = moran.run_moran(
+            config, specs, progress=progress, source=source)
+    result.survival = analyze(result, source=source)
+    result.wall_time = time.perf_counter() - start
+    return result
+
+
+def analyze(result: TournamentResult, *, source: str = "<dict>") -> Survival | None:
+    """The survival analysis of a result (``None`` for an asymmetric game)."""
+    from tournaments import survival
+
+    try:
+        return survival.analyze(result.summary, result.pairwise, result.entries,
+                                result.config.evolution, result.moran_runs)
+    except ValueError as err:
+        raise ConfigError(source, "evolution.selection_intensity",
+                          result.config.evolution.selection_intensity,
+                          f"an intensity at which every fitness is positive ({err})") from None
+
+
+def load_result(directory: str | Path) -> TournamentResult:
+    """A results directory read back (config, tables, Moran runs) for :func:`analyze`.
+
+    Raises
+    ------
+    UserError
+        If the directory is not a tournament's results directory.
+    """
+    from tournaments.errors import UserError
+
+    directory = Path(directory)
+    needed = [directory / n for n in ("config.yaml", "summary.csv", "pairwise.csv")]
+    missing = [p.name for p in needed if not p.is_file()]
+    if missing:
+        raise UserError(f"{directory}: not a tournament results directory (no "
+                        f"{', '.join(missing)})")
+    config = load_config(directory / "config.yaml")
+    summary = pd.read_csv(directory / "summary.csv", keep_default_na=False,
+                          na_values=[""])
+    pairwise = pd.read_csv(directory / "pairwise.csv")
+    # summary.csv leaves out club and role when no entry has one
+    summary = summary.assign(**{c: "" for c in ("club", "role") if c not in summary})
+    summary = summary.fillna({"club": "", "role": ""})
+    entries = summary.sort_values("entry")[ENTRY_COLUMNS]
+    moran_runs = (pd.read_csv(directory / "moran.csv", keep_default_na=False)
+                  if (directory / "moran.csv").is_file() else None)
+    return TournamentResult(config=config, entries=entries.reset_index(drop=True),
+                            matches=pd.DataFrame(), pairwise=pairwise, summary=summary,
+                            warnings=config.warnings(), moran_runs=moran_runs)
 
 
 def save(result: TournamentResult, out: str | Path, *, force: bool = False) -> Path:

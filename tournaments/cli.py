@@ -66,6 +66,9 @@ def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
     result = api.run(config, seed=seed, processes=processes)
     path = api.save(result, out, force=force)
     _print_ranking(result.summary)
+    if result.survival is not None:
+        click.echo("\nsurvival (small-mutation-limit ranking):")
+        _print_survival(result.survival)
     click.echo(f"\nwrote {path}/ ({result.wall_time:.1f} s of play); read {path}/report.md")
 
 
@@ -112,6 +115,33 @@ def equilibria(game_or_config: str, as_json: bool) -> None:
         click.echo(json.dumps([e.to_json() for e in eq.nash_equilibria(game)], indent=2))
     else:
         click.echo(eq.equilibria_report(game))
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+def analyze(results_dir: Path) -> None:
+    """Write the survival analysis of a tournament's RESULTS_DIR and print its ranking."""
+    from tournaments import api, outputs
+
+    result = api.load_result(results_dir)
+    result.survival = api.analyze(result, source=str(results_dir / "config.yaml"))
+    written = outputs.rewrite_analysis(result, results_dir)
+    if result.survival is None:
+        click.echo("no survival analysis: the game is asymmetric")
+    else:
+        _print_survival(result.survival)
+    click.echo(f"wrote {', '.join(written)} in {results_dir}/")
+
+
+def _print_survival(survival) -> None:
+    columns = ["rank", "strategy", "stationary_weight", "tournament_payoff",
+               "self_cooperation_rate", "ecological_share", "invades", "invaded_by"]
+    click.echo(survival.survival[columns].to_string(index=False,
+                                                    float_format=lambda x: f"{x:.3f}"))
+    for measure, value in zip(survival.population["measure"], survival.population["value"],
+                              strict=True):
+        if measure.endswith("cooperation_rate"):
+            click.echo(f"{measure.replace('_', ' ')}: {value:.3f}")
 
 
 @cli.command()

@@ -139,22 +139,46 @@ class MatchConfig(_Strict):
         return self
 
 
+class TopologyConfig(_Strict):
+    """Who meets whom in the tournament and in a Moran process.
+
+    ``round_robin``: everybody. ``clubs``: all pairs inside a club; a pair across clubs (or with
+    a state in no club) is linked with probability ``cross_club_probability``, drawn once per
+    pair from the root seed.
+    """
+
+    kind: Literal["round_robin", "clubs"] = "round_robin"
+    cross_club_probability: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class EvolutionConfig(_Strict):
+    """Evolutionary dynamics and the survival analysis (DESIGN.md, "Cooperation survival")."""
+
+    population_size: int = Field(default=20, ge=2, le=100_000)
+    selection_intensity: float = Field(default=0.1, gt=0.0, le=1.0)
+    generations: int = Field(default=100, ge=1, le=1_000_000)
+    mutation_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    runs: int = Field(default=200, ge=1, le=1_000_000)
+
+
 class Config(_Strict):
     """A whole run. See ../shared/DESIGN.md, "Config sections that scripts rely on"."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)
     description: str = ""
     seed: int = Field(default=0, ge=0, lt=2**63)
-    kind: Literal["tournament"] = "tournament"
+    kind: Literal["tournament", "ecological", "moran"] = "tournament"
     game: GameConfig = Field(default_factory=lambda: GameConfig(kind="prisoners_dilemma"))
     roster: list[RosterEntry] = Field(min_length=2)
     match: MatchConfig = Field(default_factory=MatchConfig)
+    topology: TopologyConfig = Field(default_factory=TopologyConfig)
+    evolution: EvolutionConfig = Field(default_factory=EvolutionConfig)
     processes: int = Field(default=1, ge=1, le=256)
     transfer_efficiency: float = Field(default=1.0, ge=0.0)
 
-    @field_validator("game", mode="before")
+    @field_validator("game", "topology", mode="before")
     @classmethod
-    def _game_by_name(cls, value: Any) -> Any:
+    def _by_name(cls, value: Any) -> Any:
         return {"kind": value} if isinstance(value, str) else value
 
     def resolved(self) -> dict:
@@ -216,8 +240,14 @@ def _check_roster(config: Config, origin: str) -> None:
             raise ConfigError(origin, f"roster[{i}].label", entry.label,
                               f"a label not used before (roster[{seen[entry.label]}] has it)")
         seen.setdefault(entry.label, i)
+    if config.kind == "moran" and sum(e.count for e in config.roster) < 2:
+        raise ConfigError(origin, "roster", "a population of 1",
+                          "counts adding up to at least 2 for a Moran process")
     if config.game.build().symmetric:
         return
+    if config.kind != "tournament":
+        raise ConfigError(origin, "kind", config.kind,
+                          "tournament: the evolutionary kinds need a symmetric game")
     for i, entry in enumerate(config.roster):
         if entry.role is None:
             raise ConfigError(origin, f"roster[{i}].role", None,

@@ -53,3 +53,78 @@ def payoff_heatmap(pairwise, order: list[str]) -> plt.Figure:
 def save(figure: plt.Figure, path: Path) -> None:
     figure.savefig(path, dpi=120, metadata={"Software": None})
     plt.close(figure)
+
+
+def survival_figures(result) -> dict:
+    """Figures of the survival analysis and of a Moran process, where they exist."""
+    out = {}
+    survival = result.survival
+    if survival is not None:
+        labels = list(result.entries["strategy"])
+        out["ecology"] = ecology_area(survival.ecology, labels)
+        out["invasion"] = invasion_heatmap(survival.invasion, labels)
+        out["ranking_sensitivity"] = sensitivity_lines(survival.sensitivity)
+    if result.moran_populations is not None:
+        out["moran"] = moran_trajectories(result.moran_populations, result.moran_runs)
+    return out
+
+
+def ecology_area(ecology, labels: list[str]) -> plt.Figure:
+    shares = ecology.pivot(index="generation", columns="strategy", values="share")[labels]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.stackplot(shares.index, shares.T.to_numpy(), labels=labels,
+                 colors=sns.color_palette("tab20", len(labels)))
+    ax.set_xlim(shares.index.min(), shares.index.max())
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("generation")
+    ax.set_ylabel("population share")
+    ax.set_title("Ecological dynamics (axelrod Ecosystem, fitness 1 − w + w·π)")
+    ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def invasion_heatmap(invasion, labels: list[str]) -> plt.Figure:
+    neutral = float(invasion["neutral"].iloc[0])
+    table = invasion.pivot(index="mutant", columns="resident", values="fixation_probability")
+    table = table.reindex(index=labels, columns=labels) / neutral
+    size = max(4.0, 0.6 * len(labels) + 2)
+    fig, ax = plt.subplots(figsize=(size + 1, size))
+    sns.heatmap(table, annot=len(labels) <= 12, fmt=".2g", cmap="RdBu_r", center=1.0,
+                norm=matplotlib.colors.LogNorm(), ax=ax,
+                cbar_kws={"label": "fixation probability / neutral 1/N"})
+    ax.set_xlabel("resident")
+    ax.set_ylabel("mutant")
+    ax.set_title("Invasion: a single mutant among residents")
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_lines(sensitivity) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    sns.lineplot(data=sensitivity, x="selection_intensity", y="stationary_weight",
+                 hue="strategy", marker="o", ax=ax)
+    ax.set_xscale("log")
+    ax.set_xlabel("selection intensity w")
+    ax.set_ylabel("stationary weight (small-mutation limit)")
+    ax.set_title("Evolutionary ranking and selection intensity")
+    ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def moran_trajectories(populations, runs) -> plt.Figure:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5),
+                                      gridspec_kw={"width_ratios": [2, 1]})
+    total = populations.groupby(["run", "step"])["count"].transform("sum")
+    data = populations.assign(share=populations["count"] / total)
+    sns.lineplot(data=data, x="step", y="share", hue="strategy", errorbar=None, ax=left)
+    left.set_ylabel("mean share over runs")
+    left.set_title("Moran process: population over time")
+    left.legend(fontsize=7)
+    winners = runs["winner"].replace("", "no fixation").value_counts()
+    sns.barplot(x=winners.to_numpy(), y=winners.index, color=sns.color_palette()[0], ax=right)
+    right.set_xlabel("runs fixated")
+    right.set_title(f"Fixations in {len(runs)} runs")
+    fig.tight_layout()
+    return fig

@@ -19,13 +19,13 @@ from pathlib import Path
 import pandas as pd
 
 from tournaments.errors import UserError
-
-CSV_OPTIONS = {"index": False, "float_format": "%.10g", "lineterminator": "\n"}
-
+from tournaments.scoring import round_floats
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """One CSV format for every table: fixed precision and line endings (byte-identical reruns)."""
-    frame.to_csv(path, **CSV_OPTIONS)
+    """One CSV format for every table: floats rounded to :data:`scoring.DIGITS` significant
+    digits and written as Python's shortest repr (reading a table back gives the numbers the run
+    held in memory), ``\\n`` line endings."""
+    round_floats(frame).to_csv(path, index=False, lineterminator="\n")
 
 
 def write_run(result, out: Path, *, force: bool = False) -> Path:
@@ -48,14 +48,63 @@ def write_run(result, out: Path, *, force: bool = False) -> Path:
         write_csv(result.pairwise, tmp / "pairwise.csv")
         for stem, figure in result.figures().items():
             figures.save(figure, tmp / f"{stem}.png")
-        (tmp / "report.md").write_text(result.report(), encoding="utf-8")
-        manifest = build_manifest(result, tmp)
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_analysis(result, tmp)
+        write_manifest(result, tmp)
         _replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def write_analysis(result, directory: Path) -> list[str]:
+    """Write the survival analysis's tables and figures, the Moran runs and ``report.md``."""
+    from tournaments import figures
+
+    tables = {}
+    if result.survival is not None:
+        s = result.survival
+        tables.update({"survival.csv": s.survival, "invasion.csv": s.invasion,
+                       "ecology.csv": s.ecology, "ranking_sensitivity.csv": s.sensitivity,
+                       "population.csv": s.population})
+    if result.moran_runs is not None:
+        tables["moran.csv"] = result.moran_runs
+    if result.moran_populations is not None:
+        tables["moran_populations.csv"] = result.moran_populations
+    for name, frame in tables.items():
+        write_csv(frame, directory / name)
+    written = list(tables)
+    for stem, figure in figures.survival_figures(result).items():
+        figures.save(figure, directory / f"{stem}.png")
+        written.append(f"{stem}.png")
+    (directory / "report.md").write_text(result.report(), encoding="utf-8")
+    return [*written, "report.md"]
+
+
+def write_manifest(result, directory: Path) -> None:
+    manifest = build_manifest(result, directory)
+    tmp = directory / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(directory / "manifest.json")
+
+
+def rewrite_analysis(result, directory: Path) -> list[str]:
+    """``tournaments analyze``: (re)write the analysis files of an existing results directory,
+    each replaced atomically, then its manifest (the tables of the run are not touched)."""
+    tmp = directory / f".analyze.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        written = write_analysis(result, tmp)
+        for name in written:
+            (tmp / name).replace(directory / name)
+        previous = json.loads((directory / "manifest.json").read_text(encoding="utf-8")) \
+            if (directory / "manifest.json").is_file() else {}
+        result.wall_time = previous.get("wall_time_seconds", 0.0)
+        write_manifest(result, directory)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return written
 
 
 def summary_for_csv(summary: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +161,8 @@ def git_commit() -> str | None:
 
 
 def build_manifest(result, directory: Path) -> dict:
-    files = {p.name: sha256_file(p) for p in sorted(directory.iterdir()) if p.is_file()}
+    files = {p.name: sha256_file(p) for p in sorted(directory.iterdir())
+             if p.is_file() and not p.name.startswith(".") and p.name != "manifest.json"}
     return {
         "name": result.config.name,
         "seed": result.config.seed,

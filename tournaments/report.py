@@ -55,6 +55,64 @@ def describe_engines(pairwise: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+def survival_section(result) -> list[str]:
+    """Which states' cooperation survives under evolution, and why."""
+    s = result.survival
+    if s is None:
+        return ["## Survival", "",
+                "No evolutionary analysis: the game is asymmetric (receiving and sending states "
+                "form two populations, which the single-population analysis does not cover).", ""]
+    evo = result.config.evolution
+    population = dict(zip(s.population["measure"], s.population["value"], strict=True))
+    top = s.survival.iloc[0]
+    lines = [
+        "## Survival",
+        "",
+        f"Does cooperation survive when states imitate what pays? In a population of N = "
+        f"{evo.population_size} with selection intensity w = {evo.selection_intensity} (fitness "
+        "1 − w + w·π, π the net payoff per round), the small-mutation-limit ranking puts "
+        f"**{top['strategy']}** first (stationary weight {top['stationary_weight']:.3f}). "
+        "`invades`: residents a single mutant of the strategy takes over with more than the "
+        "neutral probability 1/N; `invaded_by`: mutants that take it over so; "
+        f"`ecological_share`: its share after {evo.generations} generations of the ecological "
+        "dynamics, starting from the roster's counts.",
+        "",
+        markdown_table(s.survival),
+        "",
+        f"- Cooperation rate of the surviving population, small-mutation limit (a population is "
+        f"almost always of one strategy, which meets itself): "
+        f"**{population['stationary_cooperation_rate']:.3f}**.",
+        f"- Cooperation rate of the population at the end of the ecological dynamics: "
+        f"**{population['ecological_cooperation_rate']:.3f}**.",
+        *[f"- {note}" for note in s.notes],
+        "",
+        "![ecological dynamics](ecology.png)",
+        "",
+        "![invasion](invasion.png)",
+        "",
+        "![ranking sensitivity](ranking_sensitivity.png)",
+        "",
+    ]
+    if result.moran_runs is not None:
+        runs = result.moran_runs
+        fixed = runs[runs["fixated"].astype(str) == "True"]
+        counts = fixed["winner"].value_counts()
+        lines += [
+            "## Moran process",
+            "",
+            f"{len(runs)} seeded runs of axelrod's `MoranProcess` from the roster's counts "
+            f"(mutation rate {evo.mutation_rate}, topology `{result.config.topology.kind}`); "
+            f"{len(fixed)} fixated within {evo.generations} steps.",
+            "",
+            markdown_table(pd.DataFrame({"strategy": counts.index, "fixations": counts.values,
+                                         "share_of_runs": counts.values / len(runs)})),
+            "",
+            "![Moran process](moran.png)",
+            "",
+        ]
+    return lines
+
+
 def tournament_report(result) -> str:
     config = result.config
     shown = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
@@ -92,9 +150,14 @@ def tournament_report(result) -> str:
         "![pairwise payoffs](payoff_heatmap.png)",
         "",
     ]
+    lines += survival_section(result)
     if result.warnings:
         lines += ["## Warnings", "", *[f"- {w}" for w in result.warnings], ""]
     lines += ["## Files", "",
-              "`config.yaml` (resolved config), `summary.csv`, `pairwise.csv`, figures, "
-              "`manifest.json` (seed, versions, git commit, file hashes).", ""]
+              "`config.yaml` (resolved config), `summary.csv`, `pairwise.csv`, "
+              + ("`survival.csv`, `invasion.csv`, `ecology.csv`, `ranking_sensitivity.csv`, "
+                 "`population.csv`, " if result.survival is not None else "")
+              + ("`moran.csv`, `moran_populations.csv`, " if result.moran_runs is not None
+                 else "")
+              + "figures, `manifest.json` (seed, versions, git commit, file hashes).", ""]
     return "\n".join(lines)

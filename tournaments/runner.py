@@ -34,22 +34,47 @@ def derive_seed(root: int, *key: object) -> int:
     return int(np.random.SeedSequence([root, *words.tolist()]).generate_state(1)[0])
 
 
-def plan_pairs(specs: list[PlayerSpec], game: StageGame, self_play: bool) -> list[tuple[int, int]]:
-    """Who meets whom, row player first.
+def plan_pairs(specs: list[PlayerSpec], game: StageGame) -> list[tuple[int, int]]:
+    """The pairs to play, row player first.
 
-    Symmetric game: every unordered pair once (plus each player against a copy of itself when
-    ``self_play``), the smaller label in the row seat. Asymmetric game: every receiving state
-    (row) against every sending state (column) — the bipartite tournament that axelrod's round
-    robin lacks.
+    Symmetric game: every unordered pair once and each player against a copy of itself (the
+    survival analysis needs the whole payoff matrix; :func:`counted` says which pairs enter the
+    tournament's means), the smaller label in the row seat. Asymmetric game: every receiving
+    state (row) against every sending state (column) — the bipartite tournament that axelrod's
+    round robin lacks.
     """
     n = len(specs)
     if not game.symmetric:
         rows = [s.index for s in specs if s.role == "receiving"]
         cols = [s.index for s in specs if s.role == "sending"]
         return [(i, j) for i in rows for j in cols]
-    pairs = [(i, j) for i in range(n) for j in range(i if self_play else i + 1, n)]
+    pairs = [(i, j) for i in range(n) for j in range(i, n)]
     # seat the pair by label, so that a match (and its seed) is the same in any roster order
     return [(i, j) if specs[i].label <= specs[j].label else (j, i) for i, j in pairs]
+
+
+def linked(config: Config, a: PlayerSpec, b: PlayerSpec) -> bool:
+    """Whether the topology links two roster entries (or two members of a population).
+
+    Within a club always; across clubs (or with a state in no club) with probability
+    ``topology.cross_club_probability``, decided once per pair by a seed derived from the two
+    labels (so the graph does not depend on roster order).
+    """
+    topology = config.topology
+    if topology.kind == "round_robin":
+        return True
+    if a.club is not None and a.club == b.club:
+        return True
+    first, second = sorted((a.label, b.label))
+    draw = derive_seed(config.seed, "topology", first, second) / 2**32
+    return draw < topology.cross_club_probability
+
+
+def counted(config: Config, a: PlayerSpec, b: PlayerSpec) -> bool:
+    """Whether a pair enters the tournament's means: linked, and not self-play unless asked."""
+    if a.index == b.index:
+        return config.match.self_play
+    return linked(config, a, b)
 
 
 @dataclass(frozen=True)

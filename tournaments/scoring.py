@@ -34,6 +34,20 @@ MATCH_FIELDS = (
 MONEY = ("gross", "paid", "received", "sanction_cost", "sanction_suffered")
 
 
+#: Significant digits kept in every table: below the last bits that a different BLAS kernel or
+#: summation order may change, so tables compare equal byte for byte across machines.
+DIGITS = 12
+
+
+def round_floats(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
+    """``frame`` with every float column rounded to ``digits`` significant digits."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = [float(f"{x:.{digits}g}") for x in out[column]]
+    return out
+
+
 def score_match(
     game: StageGame,
     actions: np.ndarray,
@@ -109,13 +123,14 @@ def _t975(dof: np.ndarray) -> np.ndarray:
     return t.ppf(0.975, np.maximum(dof, 1))
 
 
-PAIRWISE_COLUMNS = ["player", "opponent", "engine", "repetitions", "rounds", "mean_payoff",
+PAIRWISE_COLUMNS = ["player", "opponent", "counted", "engine", "repetitions", "rounds", "mean_payoff",
                     "ci_low", "ci_high", "se", "gross_payoff", *MONEY[1:], "cooperation_rate",
                     "mutual_cooperation_rate", "wins"]
 
 
 def pairwise_table(matches: pd.DataFrame, order: list[str],
-                   exact: pd.DataFrame | None = None) -> pd.DataFrame:
+                   exact: pd.DataFrame | None = None,
+                   counted: set[tuple[str, str]] | None = None) -> pd.DataFrame:
     """One row per ordered pair (player, opponent) that played.
 
     Parameters
@@ -130,6 +145,8 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
         Rows of pairs solved exactly (:func:`tournaments.exact.pairwise_frame`): their values
         are the limits of the estimators, with no sampling error (se 0, the interval a point);
         ``repetitions``, ``rounds`` and ``wins`` are empty for them.
+    counted : set of (player, opponent), optional
+        The ordered pairs that enter the tournament's means (default: all but self-play).
 
     Returns
     -------
@@ -167,11 +184,14 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
     for column in ("repetitions", "rounds", "wins"):
         table[column] = table[column].astype("Int64") if column in table else pd.NA
     _add_interval(table, table["repetitions"].to_numpy(dtype=float, na_value=np.nan) - 1)
+    keys = zip(table["player"], table["opponent"], strict=True)
+    table["counted"] = ([k in counted for k in keys] if counted is not None
+                        else list(table["player"] != table["opponent"]))
     rank = {label: i for i, label in enumerate(order)}
     table = table.sort_values(
         ["player", "opponent"], key=lambda s: s.map(rank), kind="stable"
     ).reset_index(drop=True)
-    return table[PAIRWISE_COLUMNS]
+    return round_floats(table[PAIRWISE_COLUMNS])
 
 
 def _add_interval(table: pd.DataFrame, dof: np.ndarray) -> None:
@@ -182,18 +202,17 @@ def _add_interval(table: pd.DataFrame, dof: np.ndarray) -> None:
     table["ci_high"] = table["mean_payoff"] + half
 
 
-def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, self_play: bool) -> pd.DataFrame:
+def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
     """One row per roster entry, ranked by net payoff per round.
 
     Parameters
     ----------
     pairwise : DataFrame
-        From :func:`pairwise_table`.
+        From :func:`pairwise_table`, with a boolean ``counted`` column: the pairs that enter a
+        strategy's mean (self-play only when asked for, only pairs the topology links).
     entries : DataFrame
         ``strategy`` (the label), plus descriptive columns copied through (``club``, ``role``,
         ``discount``, ``class``...), in roster order.
-    self_play : bool
-        Whether a copy of itself counts among a strategy's opponents.
 
     Returns
     -------
@@ -205,9 +224,7 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, self_play: bool
     """
     rows = []
     for label in entries["strategy"]:
-        g = pairwise[pairwise["player"] == label]
-        if not self_play:
-            g = g[g["opponent"] != label]
+        g = pairwise[(pairwise["player"] == label) & pairwise["counted"]]
         k = len(g)
         row = {"strategy": label, "opponents": k}
         if k:
@@ -231,4 +248,4 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, self_play: bool
     columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "se", "cooperation_rate",
                "mutual_cooperation_rate", "wins", *money, "opponents", "engine"]
     extra = [c for c in entries.columns if c not in columns]
-    return table[columns + extra].reset_index(drop=True)
+    return round_floats(table[columns + extra].reset_index(drop=True))

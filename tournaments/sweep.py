@@ -172,6 +172,10 @@ def run_cell(cell: Cell, source: str) -> tuple[str, Any, str | None]:
         detail = "".join(traceback.format_exception_only(type(err), err)).strip()
         return cell.id, None, detail
     frame = result.summary.copy()
+    if result.survival is not None:
+        survival = result.survival.survival[["strategy", "stationary_weight",
+                                             "ecological_share", "invades", "invaded_by"]]
+        frame = frame.merge(survival, on="strategy", how="left")
     for position, (path, value) in enumerate(cell.params):
         frame.insert(position, path, value)
     frame.insert(0, "cell", cell.id)

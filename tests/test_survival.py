@@ -1,0 +1,143 @@
+"""The survival analysis and the evolutionary kinds through the engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.conftest import small_config
+from tournaments import api, evolution, moran
+from tournaments.config import load_config
+from tournaments.players import build_specs
+
+# 10 fixed turns, no noise: payoff per round of row against column (hand-computed)
+#            TFT   Defector  Cooperator
+HAND = np.array([[3.0, 0.9, 3.0],    # TFT: (0 + 9 x 1)/10 against Defector
+                 [1.4, 1.0, 5.0],    # Defector: (5 + 9 x 1)/10 against TFT
+                 [3.0, 0.0, 3.0]])   # Cooperator
+ROSTER = [{"strategy": "Tit For Tat", "count": 3}, {"strategy": "Defector"},
+          {"strategy": "Cooperator", "count": 2}]
+EVOLUTION = {"population_size": 10, "selection_intensity": 0.5, "generations": 30}
+
+
+def run(**overrides):
+    config = small_config(roster=ROSTER, evolution=EVOLUTION, **overrides)
+    return api.run(config, progress=False)
+
+
+def test_payoff_matrix_and_invasion_from_the_tournament():
+    result = run()
+    s = result.survival
+    labels = ["Tit For Tat", "Defector", "Cooperator"]
+    rho = evolution.fixation_matrix(HAND, 10, 0.5)
+    invasion = s.invasion.set_index(["mutant", "resident"])["fixation_probability"]
+    for i, mutant in enumerate(labels):
+        for j, resident in enumerate(labels):
+            if i != j:
+                assert invasion[mutant, resident] == pytest.approx(rho[i, j], rel=1e-9)
+    table = s.survival.set_index("strategy")
+    # Defector invades Cooperator and only it; TFT is invaded by nobody
+    assert table.loc["Defector", "invades"] == 1 and table.loc["Tit For Tat", "invaded_by"] == 0
+    weights = evolution.stationary_ranking(rho, 10)
+    assert table["stationary_weight"][labels].to_numpy() == pytest.approx(weights, rel=1e-9)
+    assert table.loc["Tit For Tat", "self_cooperation_rate"] == 1.0
+    population = dict(zip(s.population.measure, s.population.value, strict=True))
+    assert population["stationary_cooperation_rate"] == pytest.approx(
+        weights[0] + weights[2], rel=1e-9)
+
+
+def test_ecology_starts_from_counts_and_follows_the_replicator_map():
+    ecology = run().survival.ecology
+    first = ecology[ecology.generation == 0].set_index("strategy")["share"]
+    assert first.to_dict() == pytest.approx({"Tit For Tat": 0.5, "Defector": 1 / 6,
+                                             "Cooperator": 1 / 3})
+    # one hand step: u = HAND @ x, fitness 1 - w + w u, x' = x f / sum(x f)
+    x = np.array([0.5, 1 / 6, 1 / 3])
+    f = 1 - 0.5 + 0.5 * (HAND @ x)
+    second = ecology[ecology.generation == 1]["share"].to_numpy()
+    assert second == pytest.approx(x * f / (x * f).sum(), rel=1e-12)
+    assert ecology.groupby("generation")["share"].sum().to_numpy() == pytest.approx(1.0)
+
+
+def test_ranking_does_not_depend_on_roster_order():
+    forward = run().survival.survival.set_index("strategy")
+    backward = api.run(small_config(roster=ROSTER[::-1], evolution=EVOLUTION),
+                       progress=False).survival.survival.set_index("strategy")
+    pd.testing.assert_frame_equal(forward, backward.loc[forward.index], check_like=True)
+
+
+def test_analyze_rewrites_the_same_files(tmp_path, cli):
+    out = api.save(run(), tmp_path / "run")
+    before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    result = cli("analyze", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "stationary cooperation rate" in result.stdout
+    assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
+    assert cli("verify", str(out)).returncode == 0
+
+
+def test_asymmetric_games_have_no_survival_analysis():
+    roster = [{"strategy": "Cooperator", "role": "receiving"},
+              {"strategy": "Defector", "role": "sending"}]
+    assert api.run(small_config(game="leader_leads", roster=roster),
+                   progress=False).survival is None
+
+
+def test_selection_too_strong_for_negative_payoffs_is_bad_input():
+    roster = [{"strategy": "issue_linkage", "params": {"sanction": 6.0, "cost": 0.5}},
+              {"strategy": "Defector"}]
+    with pytest.raises(Exception, match="evolution.selection_intensity"):
+        api.run(small_config(roster=roster, evolution={"selection_intensity": 1.0}),
+                progress=False)
+
+
+def test_moran_runs_are_seeded_and_fixate():
+    config = small_config(kind="moran", roster=[{"strategy": "Tit For Tat", "count": 2},
+                                                {"strategy": "Defector", "count": 2}],
+                          match={"turns": 5}, evolution={"runs": 12, "generations": 500})
+    first, second = api.run(config, progress=False), api.run(config, progress=False)
+    pd.testing.assert_frame_equal(first.moran_runs, second.moran_runs)
+    runs = first.moran_runs
+    assert len(runs) == 12 and runs["fixated"].all()
+    assert set(runs["winner"]) <= {"Tit For Tat", "Defector"}
+    populations = first.moran_populations
+    start = populations[(populations.run == 0) & (populations.step == 0)]
+    assert start.set_index("strategy")["count"].to_dict() == {"Tit For Tat": 2, "Defector": 2}
+    assert populations.groupby(["run", "step"])["count"].sum().eq(4).all()
+    fixations = first.survival.survival.set_index("strategy")["moran_fixations"]
+    assert fixations.sum() == 12
+
+
+@pytest.mark.slow
+def test_moran_fixation_agrees_with_the_exact_probability():
+    """One Tit For Tat among three Defectors, 5-turn matches, w = 1: the project's Moran runs
+    (axelrod's MoranProcess with net-payoff fitness) against the closed form."""
+    runs = 600
+    config = small_config(kind="moran", roster=[{"strategy": "Tit For Tat", "count": 1},
+                                                {"strategy": "Defector", "count": 3}],
+                          match={"turns": 5},
+                          evolution={"runs": runs, "generations": 10_000,
+                                     "selection_intensity": 1.0})
+    result = api.run(config, progress=False)
+    # TFT vs TFT 3, TFT vs D (0 + 4)/5 = 0.8, D vs TFT (5 + 4)/5 = 1.8, D vs D 1
+    rho = evolution.fixation_probability(np.array([[3.0, 0.8], [1.8, 1.0]]), 4, 1.0)
+    observed = (result.moran_runs["winner"] == "Tit For Tat").mean()
+    z = (observed - rho) / np.sqrt(rho * (1 - rho) / runs)
+    assert abs(z) < 4, (observed, rho, z)
+
+
+def test_club_topology_links_members_and_draws_cross_links_once():
+    roster = [{"strategy": "Tit For Tat", "club": "EU", "count": 2},
+              {"strategy": "Cooperator", "club": "EU"}, {"strategy": "Defector", "count": 2}]
+    config = load_config(small_config(roster=roster, topology={"kind": "clubs"}))
+    members = moran.population(build_specs(config))
+    assert moran.interaction_edges(config, members) == [(0, 1), (0, 2), (1, 2)]
+    everyone = config.model_copy(update={"topology": config.topology.model_copy(
+        update={"cross_club_probability": 1.0})})
+    assert len(moran.interaction_edges(everyone, members)) == 10
+    # in the tournament, outsiders are linked to nobody: Defector's mean has no opponents
+    result = api.run(config, progress=False)
+    counted = result.pairwise[result.pairwise.counted]
+    assert set(zip(counted.player, counted.opponent, strict=True)) == {
+        ("Tit For Tat", "Cooperator"), ("Cooperator", "Tit For Tat")}

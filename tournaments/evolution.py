@@ -1,0 +1,578 @@
+"""Evolutionary analysis: which strategies survive, invade and dominate under selection.
+
+Pure functions from numpy arrays to numpy arrays and pandas data frames (no I/O; axelrod is
+never imported here). ``payoffs[i, j]`` is always the payoff per round of strategy ``i`` against
+strategy ``j`` (the net payoff of DESIGN.md, "Payoff per round"), rows and columns in roster order.
+
+Definitions (../shared/DESIGN.md, "Cooperation survival")
+--------------------------------------------------------
+* **Fitness** of an individual is ``1 − w + w·π`` with ``w`` the selection intensity in [0, 1]
+  and ``π`` its average payoff per round against the *other* members of the population (no
+  self-interaction). It must be positive: a ``ValueError`` says so otherwise.
+* **Fixation probability** ``ρ[i, j]``: the probability that a single ``i`` mutant in a
+  population of ``N − 1`` ``j`` residents takes over, under the frequency-dependent Moran process
+  (birth proportional to fitness, death uniform) of Nowak, Sasaki, Taylor & Fudenberg (2004) and
+  Traulsen, Nowak & Pacheco (2006). With ``m`` mutants
+
+      π_mut(m) = [(m − 1)·a_ii + (N − m)·a_ij] / (N − 1),
+      π_res(m) = [m·a_ji + (N − m − 1)·a_jj] / (N − 1),
+
+      ρ = 1 / (1 + Σ_{k=1}^{N−1} Π_{m=1}^{k} f_res(m) / f_mut(m)).
+
+  It is computed in log space (a log-sum-exp of cumulative sums of log fitness ratios), so no
+  product overflows at large ``N`` or strong selection and probabilities far below 1e-7 keep
+  their relative precision (down to the float64 range, ~1e-308). The diagonal ``ρ[i, i]`` is
+  defined as ``1/N``: a mutant identical to its residents is neutral. ``1/N`` is also the
+  benchmark an invader must beat.
+* **Stationary ranking** (small-mutation limit; Fudenberg & Imhof 2006, the α-Rank idea of
+  Omidshafiei et al. 2019): when mutations are rare the population is almost always monomorphic;
+  from resident ``j`` a mutant ``i ≠ j`` (chosen uniformly among the ``k − 1`` others) arises
+  and fixes with probability ``ρ[i, j]``. The stationary distribution of this Markov chain over
+  the ``k`` monomorphic states is the ranking: the long-run share of time each strategy is the
+  resident. It is solved by the Grassmann–Taksar–Heyman elimination in log space, which uses
+  only the off-diagonal rates (no ``1 − Σ`` cancellation) and keeps full relative accuracy
+  when rates differ by hundreds of orders of magnitude.
+* **Ecological dynamics**: the discrete replicator map of axelrod's ``Ecosystem`` (no noise):
+  ``fitness_i = Σ_j payoffs[i, j]·x_j`` (self-play included, as axelrod's payoff matrix holds
+  it) and ``x_i' = x_i·fitness_i / Σ_l x_l·fitness_l``.
+
+Public API
+----------
+:func:`fixation_probability`, :func:`fixation_matrix`, :func:`log_fixation_matrix`
+    ρ for one 2×2 game; ρ (or log ρ) for every ordered pair of a k×k roster at once.
+:func:`transition_matrix`, :func:`stationary_ranking`
+    The small-mutation-limit chain and its stationary distribution.
+:func:`invasion_summary`, :func:`ranking_sensitivity`
+    Per-strategy survival measures; the ranking over a range of selection intensities.
+:func:`ecological_dynamics`, :func:`ecology_frame`
+    Replicator shares over generations, as an array and as tidy rows.
+
+References
+----------
+Nowak, M. A., Sasaki, A., Taylor, C. & Fudenberg, D. (2004). Emergence of cooperation and
+evolutionary stability in finite populations. *Nature* 428, 646–650.
+Traulsen, A., Nowak, M. A. & Pacheco, J. M. (2006). Stochastic dynamics of invasion and fixation.
+*Physical Review E* 74, 011909.
+Fudenberg, D. & Imhof, L. A. (2006). Imitation processes with small mutations. *Journal of
+Economic Theory* 131, 251–262.
+Omidshafiei, S. et al. (2019). α-Rank: Multi-agent evaluation by evolution. *Scientific Reports*
+9, 9937.
+Grassmann, W. K., Taksar, M. I. & Heyman, D. P. (1985). Regenerative analysis and steady state
+distributions for Markov chains. *Operations Research* 33(5), 1107–1116.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+#: Relative tolerance under which a fixation probability counts as equal to the neutral 1/N in
+#: :func:`invasion_summary` (identical strategies give 1/N up to round-off).
+NEUTRAL_RTOL = 1e-9
+
+#: Largest number of (mutant, resident, mutant-count) cells evaluated at once by
+#: :func:`fixation_matrix`; larger rosters are processed in blocks of mutant rows.
+_BLOCK_CELLS = 4_000_000
+
+
+# --------------------------------------------------------------------------------------------
+# validation helpers
+
+
+def _check_population_size(population_size: int) -> int:
+    if isinstance(population_size, bool) or int(population_size) != population_size:
+        raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}")
+    n = int(population_size)
+    if n < 2:
+        raise ValueError(f"population_size must be an integer >= 2, got {population_size!r}")
+    return n
+
+
+def _check_intensity(selection_intensity: float) -> float:
+    w = float(selection_intensity)
+    if not 0.0 <= w <= 1.0:
+        raise ValueError(f"selection_intensity must be in [0, 1], got {selection_intensity!r}")
+    return w
+
+
+def _square(matrix: np.ndarray, name: str) -> np.ndarray:
+    a = np.asarray(matrix, dtype=float)
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty square matrix, got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite")
+    return a
+
+
+def _labels(labels: Sequence[str] | None, k: int) -> list:
+    if labels is None:
+        return list(range(k))
+    labels = list(labels)
+    if len(labels) != k:
+        raise ValueError(f"expected {k} labels, got {len(labels)}")
+    return labels
+
+
+# --------------------------------------------------------------------------------------------
+# fixation probabilities
+
+
+def _log_fixation_parts(
+    payoffs: np.ndarray, population_size: int, selection_intensity: float, rule: str = "moran"
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(M, T)`` with ``1/ρ = exp(M)·T``, ``M = max_k S_k ≥ 0`` and ``T = Σ_k exp(S_k − M)``.
+
+    ``S_0 = 0`` and ``S_k = Σ_{m≤k} log f_res(m) − log f_mut(m)``; ``T`` lies in ``[1, N]``.
+    """
+    a = _square(payoffs, "payoffs")
+    n = _check_population_size(population_size)
+    if rule == "moran":
+        w = _check_intensity(selection_intensity)
+    elif rule == "fermi":
+        w = float(selection_intensity)
+        if not (np.isfinite(w) and w >= 0):
+            raise ValueError(f"the Fermi selection intensity β must be finite and >= 0, got "
+                             f"{selection_intensity!r}")
+    else:
+        raise ValueError(f"rule must be 'moran' or 'fermi', got {rule!r}")
+    k = a.shape[0]
+    diag = np.diag(a)
+    m = np.arange(1, n, dtype=float)  # number of mutants, 1 .. N-1
+    big_m = np.zeros((k, k))
+    total = np.ones((k, k))
+    rows_per_block = max(1, _BLOCK_CELLS // max(1, k * (n - 1)))
+    for start in range(0, k, rows_per_block):
+        rows = slice(start, min(k, start + rows_per_block))
+        a_ii = diag[rows, None, None]  # mutant i against mutant i
+        a_ij = a[rows, :, None]  # mutant i against resident j
+        a_ji = a.T[rows, :, None]  # resident j against mutant i
+        a_jj = diag[None, :, None]  # resident j against resident j
+        pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)
+        pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
+        if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
+            steps = np.cumsum(w * (pi_res - pi_mut), axis=-1)
+            top = np.maximum(steps.max(axis=-1), 0.0)
+            big_m[rows] = top
+            total[rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+            continue
+        f_mut = 1.0 - w + w * pi_mut
+        f_res = 1.0 - w + w * pi_res
+        for f, who in ((f_mut, "mutant"), (f_res, "resident")):
+            if np.any(f <= 0):
+                bad = np.argwhere(f <= 0)[0]
+                raise ValueError(
+                    "fitness 1 − w + w·π must be positive, but the "
+                    f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[0]} "
+                    f"among residents {bad[1]} with {bad[2] + 1} mutant(s) "
+                    f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
+                )
+        steps = np.cumsum(np.log(f_res) - np.log(f_mut), axis=-1)
+        top = np.maximum(steps.max(axis=-1), 0.0)
+        big_m[rows] = top
+        total[rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+    # identical strategies are neutral by definition (exactly what the formula gives, too)
+    idx = np.arange(k)
+    big_m[idx, idx] = 0.0
+    total[idx, idx] = float(n)
+    return big_m, total
+
+
+def fixation_matrix(
+    payoffs: np.ndarray,
+    population_size: int,
+    selection_intensity: float,
+    *,
+    rule: str = "moran",
+) -> np.ndarray:
+    """Fixation probability of a single mutant for every ordered pair of strategies.
+
+    Parameters
+    ----------
+    payoffs : ndarray, shape (k, k)
+        ``payoffs[i, j]``: payoff per round of strategy ``i`` against strategy ``j``.
+    population_size : int
+        ``N >= 2``: one mutant and ``N − 1`` residents.
+    selection_intensity : float
+        ``w`` in [0, 1]; fitness is ``1 − w + w·π`` (``w = 0``: neutral drift).
+    rule : {"moran", "fermi"}
+        ``"moran"`` (default, the project's definition): the Moran process above.
+        ``"fermi"``: the pairwise-comparison (imitation) process of Traulsen, Nowak & Pacheco
+        (2006), in which ``T⁻/T⁺ = exp(−β(π_mut − π_res))`` with ``β = selection_intensity``
+        (any ``β >= 0``), the process egttools' ``PairwiseComparison`` implements; provided for
+        comparison with such tools.
+
+    Returns
+    -------
+    ndarray, shape (k, k)
+        ``ρ[i, j]``: probability that one ``i`` mutant among ``N − 1`` ``j`` residents fixes under
+        the frequency-dependent Moran process without self-interaction (module docstring). The
+        diagonal is ``1/N`` by definition (a mutant identical to the residents is neutral).
+        Values are computed in log space: they underflow to 0 only below ~1e-308.
+
+    Raises
+    ------
+    ValueError
+        If the fitness ``1 − w + w·π`` is not positive for some pair and mutant count, or if an
+        argument is out of range.
+    """
+    big_m, total = _log_fixation_parts(payoffs, population_size, selection_intensity, rule)
+    with np.errstate(under="ignore"):
+        # exp(-M)/T is exact for neutral pairs (M = 0: 1/N); beyond exp's range fold T in first
+        direct = np.exp(-big_m) / total
+        folded = np.exp(-(big_m + np.log(total)))
+    return np.where(big_m < 700.0, direct, folded)
+
+
+def log_fixation_matrix(
+    payoffs: np.ndarray,
+    population_size: int,
+    selection_intensity: float,
+    *,
+    rule: str = "moran",
+) -> np.ndarray:
+    """Natural logarithm of :func:`fixation_matrix`, finite even where ρ underflows float64.
+
+    Same parameters as :func:`fixation_matrix` (including ``rule``); useful when selection is
+    so strong that some ``ρ`` are below ~1e-308 (pass the result to :func:`stationary_ranking`
+    with ``log=True``).
+    """
+    big_m, total = _log_fixation_parts(payoffs, population_size, selection_intensity, rule)
+    return -(big_m + np.log(total))
+
+
+def fixation_probability(
+    payoff: np.ndarray, population_size: int, selection_intensity: float
+) -> float:
+    """Fixation probability of one mutant (row 0) among ``N − 1`` residents (row 1).
+
+    Parameters
+    ----------
+    payoff : ndarray, shape (2, 2)
+        ``[[a_mm, a_mr], [a_rm, a_rr]]``: payoffs per round of mutant (index 0) and resident
+        (index 1) against each other.
+    population_size : int
+        ``N >= 2``.
+    selection_intensity : float
+        ``w`` in [0, 1].
+
+    Returns
+    -------
+    float
+        ``ρ = 1 / (1 + Σ_{k=1}^{N−1} Π_{m=1}^{k} f_res(m)/f_mut(m))`` (module docstring):
+        ``1/N`` for a neutral mutant, ``(1 − 1/r)/(1 − 1/r^N)`` for constant relative fitness r.
+    """
+    a = np.asarray(payoff, dtype=float)
+    if a.shape != (2, 2):
+        raise ValueError(f"payoff must be a 2x2 matrix, got shape {a.shape}")
+    return float(fixation_matrix(a, population_size, selection_intensity)[0, 1])
+
+
+# --------------------------------------------------------------------------------------------
+# the small-mutation-limit chain
+
+
+def transition_matrix(fixation: np.ndarray) -> np.ndarray:
+    """Transition matrix of the small-mutation-limit chain over monomorphic populations.
+
+    Parameters
+    ----------
+    fixation : ndarray, shape (k, k)
+        ``ρ[i, j]`` as from :func:`fixation_matrix` (mutant ``i``, resident ``j``).
+
+    Returns
+    -------
+    ndarray, shape (k, k)
+        Row-stochastic ``P[j, i] = ρ[i, j] / (k − 1)`` for ``i ≠ j`` (from resident ``j`` to
+        resident ``i``) and ``P[j, j] = 1 − Σ_{i≠j} P[j, i]``. For ``k = 1``: ``[[1.0]]``.
+    """
+    rho = _square(fixation, "fixation")
+    k = rho.shape[0]
+    if k == 1:
+        return np.ones((1, 1))
+    p = rho.T / (k - 1)
+    np.fill_diagonal(p, 0.0)
+    np.fill_diagonal(p, 1.0 - p.sum(axis=1))
+    return p
+
+
+def _gth_log(log_rates: np.ndarray) -> np.ndarray:
+    """Stationary distribution from log off-diagonal rates ``log_rates[from, to]`` (GTH).
+
+    Grassmann–Taksar–Heyman state reduction carried out in log space: every step is a sum of
+    non-negative terms (a log-add-exp), so no cancellation occurs and tiny rates keep their
+    relative precision. O(k³/3) log-add-exps; k = 100 takes a few milliseconds.
+    """
+    q = log_rates.copy()
+    k = q.shape[0]
+    np.fill_diagonal(q, -np.inf)
+    for n in range(k - 1, 0, -1):
+        out = np.logaddexp.reduce(q[n, :n])  # log of the rate of leaving n for 0..n-1
+        if not np.isfinite(out):
+            raise ValueError(
+                "the small-mutation chain is reducible: after eliminating the states above it, "
+                f"strategy {n} cannot be invaded by any of strategies 0..{n - 1} "
+                "(fixation probabilities 0), so no unique ranking was found; if the zeros are "
+                "float underflow (ρ < 1e-308), pass log_fixation_matrix(...) with log=True"
+            )
+        q[:n, n] -= out
+        q[:n, :n] = np.logaddexp(q[:n, :n], q[:n, n, None] + q[n, None, :n])
+    log_pi = np.full(k, -np.inf)
+    log_pi[0] = 0.0
+    for n in range(1, k):
+        log_pi[n] = np.logaddexp.reduce(log_pi[:n] + q[:n, n])
+    log_pi -= np.logaddexp.reduce(log_pi)
+    return np.exp(log_pi)
+
+
+def stationary_ranking(
+    fixation: np.ndarray, population_size: int | None = None, *, log: bool = False
+) -> np.ndarray:
+    """Stationary distribution of the small-mutation-limit chain: the evolutionary ranking.
+
+    Parameters
+    ----------
+    fixation : ndarray, shape (k, k)
+        ``ρ[i, j]`` as from :func:`fixation_matrix` (or its logarithm if ``log=True``). The
+        diagonal is ignored.
+    population_size : int, optional
+        ``N``. The chain depends on ``N`` only through ``ρ``; when given it is validated so that
+        calls read like :func:`invasion_summary`.
+    log : bool
+        ``fixation`` holds ``log ρ`` (from :func:`log_fixation_matrix`).
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        Weights summing to 1: the long-run share of time each strategy is the monomorphic
+        resident when mutants (uniform over the ``k − 1`` others) arise rarely. The transition
+        ``j → i`` has probability ``ρ[i, j]/(k − 1)`` (:func:`transition_matrix`); the constant
+        ``1/(k − 1)`` does not change the stationary distribution.
+
+    Raises
+    ------
+    ValueError
+        If ``ρ`` is negative or above 1, or the chain is reducible (some strategy can never be
+        left, through fixation probabilities that are exactly 0), so no unique ranking exists.
+    """
+    if population_size is not None:
+        _check_population_size(population_size)
+    if log:
+        a = np.asarray(fixation, dtype=float)
+        if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
+            raise ValueError(f"fixation must be a non-empty square matrix, got shape {a.shape}")
+        log_rho = a.copy()
+        off = ~np.eye(a.shape[0], dtype=bool)
+        if np.any(np.isnan(log_rho)) or np.any(log_rho[off] > 0):
+            raise ValueError("log fixation probabilities must be <= 0 and not NaN")
+    else:
+        rho = _square(fixation, "fixation")
+        if np.any(rho < 0) or np.any(rho > 1):
+            raise ValueError("fixation probabilities must lie in [0, 1]")
+        with np.errstate(divide="ignore"):
+            log_rho = np.log(rho)
+    k = log_rho.shape[0]
+    if k == 1:
+        return np.ones(1)
+    return _gth_log(log_rho.T)
+
+
+def invasion_summary(
+    fixation: np.ndarray,
+    population_size: int,
+    labels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Per-strategy invasion and resistance counts and stationary weight.
+
+    Parameters
+    ----------
+    fixation : ndarray, shape (k, k)
+        ``ρ[i, j]`` (mutant ``i``, resident ``j``) as from :func:`fixation_matrix`.
+    population_size : int
+        ``N``: the neutral benchmark is ``1/N``.
+    labels : sequence of str, optional
+        Strategy labels in roster order (default: indices 0..k−1).
+
+    Returns
+    -------
+    DataFrame
+        One row per strategy in roster order: ``strategy``; ``invades``, the number of other
+        strategies ``j`` it invades as a single mutant (``ρ[i, j] > 1/N``); ``resists``, the
+        number of other strategies ``i`` that do not invade it as residents
+        (``ρ[i, j] <= 1/N``); ``stationary_weight`` (:func:`stationary_ranking`) and
+        ``stationary_rank`` (1 = largest weight, ties share the best rank). Comparisons with
+        ``1/N`` use a relative tolerance :data:`NEUTRAL_RTOL`, so a neutral pair (two strategies
+        that play identically) is not an invasion: each resists the other.
+    """
+    rho = _square(fixation, "fixation")
+    n = _check_population_size(population_size)
+    k = rho.shape[0]
+    names = _labels(labels, k)
+    beats = rho > (1.0 / n) * (1.0 + NEUTRAL_RTOL)
+    np.fill_diagonal(beats, False)
+    weight = stationary_ranking(rho, n)
+    frame = pd.DataFrame({
+        "strategy": names,
+        "invades": beats.sum(axis=1).astype(int),
+        "resists": (k - 1 - beats.sum(axis=0)).astype(int),
+        "stationary_weight": weight,
+    })
+    frame["stationary_rank"] = (
+        frame["stationary_weight"].rank(ascending=False, method="min").astype(int)
+    )
+    return frame
+
+
+def ranking_sensitivity(
+    payoffs: np.ndarray,
+    population_size: int,
+    intensities: Sequence[float],
+    labels: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Stationary ranking over a range of selection intensities.
+
+    Parameters
+    ----------
+    payoffs : ndarray, shape (k, k)
+        Payoffs per round, ``payoffs[i, j]`` of ``i`` against ``j``.
+    population_size : int
+        ``N``.
+    intensities : sequence of float
+        Selection intensities ``w`` in [0, 1], in the order the rows should follow.
+    labels : sequence of str, optional
+        Strategy labels in roster order (default: indices 0..k−1).
+
+    Returns
+    -------
+    DataFrame
+        Tidy rows ``selection_intensity, strategy, stationary_weight, rank``, one per intensity
+        and strategy (roster order within an intensity); ``rank`` 1 is the largest weight at
+        that intensity, ties share the best rank.
+    """
+    a = _square(payoffs, "payoffs")
+    names = _labels(labels, a.shape[0])
+    frames = []
+    for w in intensities:
+        weight = stationary_ranking(log_fixation_matrix(a, population_size, w), log=True)
+        frame = pd.DataFrame({
+            "selection_intensity": float(w),
+            "strategy": names,
+            "stationary_weight": weight,
+        })
+        frame["rank"] = frame["stationary_weight"].rank(ascending=False, method="min").astype(int)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["selection_intensity", "strategy", "stationary_weight",
+                                     "rank"])
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# ecological (replicator) dynamics
+
+
+def ecological_dynamics(
+    payoffs: np.ndarray,
+    initial_shares: np.ndarray | None,
+    generations: int,
+    *,
+    fitness: Callable[[float], float] | None = None,
+) -> np.ndarray:
+    """Population shares under axelrod's ``Ecosystem`` (the discrete replicator map).
+
+    axelrod's ``Ecosystem`` is run on the given payoff matrix with standard deviations 0: it
+    then draws ``random.normalvariate(mean, 0) == mean`` from the unseeded stdlib generator
+    (DESIGN.md), so its result is deterministic and does not depend on the global random state,
+    which is saved and restored around the call.
+
+    Parameters
+    ----------
+    payoffs : ndarray, shape (k, k)
+        ``payoffs[i, j]`` of ``i`` against ``j``; the diagonal (self-play) counts, as in
+        ``Ecosystem``, which reads a tournament's ``payoff_matrix``.
+    initial_shares : ndarray, shape (k,), or None
+        Non-negative population sizes, normalised to shares; ``None``: ``1/k`` each.
+    generations : int
+        Number of updates (``Ecosystem.reproduce(generations)``).
+    fitness : callable, optional
+        ``Ecosystem``'s map from a strategy's payoff to its reproduction rate; identity by
+        default. Its values must be non-negative.
+
+    Returns
+    -------
+    ndarray, shape (generations + 1, k)
+        Row ``t`` holds the shares after ``t`` updates (row 0: the normalised initial shares):
+        ``u_i = Σ_j payoffs[i, j]·x_j``, ``x_i' = x_i·fitness(u_i) / Σ_l x_l·fitness(u_l)``.
+
+    Raises
+    ------
+    ValueError
+        For negative shares or fitness, a total population of 0, or a population that dies out.
+    """
+    import random
+    from types import SimpleNamespace
+
+    from tournaments._axelrod import load
+
+    a = _square(payoffs, "payoffs")
+    k = a.shape[0]
+    if isinstance(generations, bool) or int(generations) != generations or generations < 0:
+        raise ValueError(f"generations must be a non-negative integer, got {generations!r}")
+    population = None
+    if initial_shares is not None:
+        x = np.asarray(initial_shares, dtype=float)
+        if x.shape != (k,):
+            raise ValueError(f"initial_shares must have shape ({k},), got {x.shape}")
+        if np.any(x < 0) or not np.all(np.isfinite(x)):
+            raise ValueError("initial_shares must be finite and non-negative")
+        if not x.sum() > 0:
+            raise ValueError("initial_shares must not all be 0")
+        population = x.tolist()
+    rate = fitness or (lambda u: u)
+
+    def checked(u: float) -> float:
+        value = rate(u)
+        if value < 0:
+            raise ValueError(f"fitness must be non-negative, got {value:.6g} for payoff {u:.6g}; "
+                             "shift the payoffs or pass a non-negative fitness")
+        return value
+
+    results = SimpleNamespace(num_players=k, payoff_matrix=a.tolist(),
+                              payoff_stddevs=np.zeros((k, k)).tolist())
+    ecosystem = load().Ecosystem(results, fitness=checked, population=population)
+    state = random.getstate()
+    try:
+        ecosystem.reproduce(int(generations))
+    except ZeroDivisionError:
+        raise ValueError("the population died out (total fitness 0)") from None
+    finally:
+        random.setstate(state)
+    return np.array(ecosystem.population_sizes, dtype=float)
+
+
+def ecology_frame(history: np.ndarray, labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """Tidy rows ``generation, strategy, share`` (the ``ecology.csv`` of DESIGN.md).
+
+    Parameters
+    ----------
+    history : ndarray, shape (generations + 1, k)
+        As from :func:`ecological_dynamics`.
+    labels : sequence of str, optional
+        Strategy labels in roster order (default: indices 0..k−1).
+
+    Returns
+    -------
+    DataFrame
+        One row per generation and strategy, generation-major, strategies in roster order.
+    """
+    h = np.asarray(history, dtype=float)
+    if h.ndim != 2:
+        raise ValueError(f"history must be 2-dimensional, got shape {h.shape}")
+    g, k = h.shape
+    names = _labels(labels, k)
+    return pd.DataFrame({
+        "generation": np.repeat(np.arange(g), k),
+        "strategy": np.tile(np.asarray(names, dtype=object), g),
+        "share": h.ravel(),
+    })
