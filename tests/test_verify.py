@@ -11,7 +11,8 @@ def test_verify_reproduces_and_detects_tampering(tmp_path, cli):
     config = small_config(match={"continuation": 0.8, "noise": 0.05, "repetitions": 4})
     out = api.save(api.run(config, progress=False), tmp_path / "run")
     outcome = verify(out)
-    assert outcome.identical and {"summary.csv", "pairwise.csv", "survival.csv"} <= set(outcome.files)
+    assert outcome.identical
+    assert {"summary.csv", "pairwise.csv", "survival.csv"} <= set(outcome.files)
     result = cli("verify", str(out))
     assert result.returncode == 0 and "reproduced byte for byte" in result.stdout
     pairwise = out / "pairwise.csv"

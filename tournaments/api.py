@@ -19,7 +19,6 @@ from tournaments.config import Config, load_config
 from tournaments.errors import ConfigError
 from tournaments.survival import Survival
 
-
 #: Columns describing each roster entry (``entry`` is its index in the roster).
 ENTRY_COLUMNS = ["entry", "strategy", "name", "origin", "spec", "club", "role", "discount",
                  "count"]

@@ -140,7 +140,8 @@ def run_moran(config: Config, specs: list[PlayerSpec], *, progress: bool = True,
         process = moran_class(
             [spec.make() for spec in members], turns=m.turns, prob_end=prob_end, noise=m.noise,
             game=game.to_axelrod(), mutation_rate=config.evolution.mutation_rate,
-            interaction_graph=graph, reproduction_graph=reproduction, fitness_transformation=lambda pi: 1 - w + w * pi,
+            interaction_graph=graph, reproduction_graph=reproduction,
+            fitness_transformation=lambda pi: 1 - w + w * pi,
             seed=seed, match_class=match_class,
             stop_on_fixation=config.evolution.mutation_rate == 0)
         step = 0

@@ -21,6 +21,7 @@ import pandas as pd
 from tournaments.errors import UserError
 from tournaments.scoring import round_floats
 
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """One CSV format for every table: floats rounded to :data:`scoring.DIGITS` significant
     digits and written as Python's shortest repr (reading a table back gives the numbers the run

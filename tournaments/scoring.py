@@ -123,9 +123,9 @@ def _t975(dof: np.ndarray) -> np.ndarray:
     return t.ppf(0.975, np.maximum(dof, 1))
 
 
-PAIRWISE_COLUMNS = ["player", "opponent", "counted", "engine", "repetitions", "rounds", "mean_payoff",
-                    "ci_low", "ci_high", "se", "gross_payoff", *MONEY[1:], "cooperation_rate",
-                    "mutual_cooperation_rate", "wins"]
+PAIRWISE_COLUMNS = ["player", "opponent", "counted", "engine", "repetitions", "rounds",
+                    "mean_payoff", "ci_low", "ci_high", "se", "gross_payoff", *MONEY[1:],
+                    "cooperation_rate", "mutual_cooperation_rate", "wins"]
 
 
 def pairwise_table(matches: pd.DataFrame, order: list[str],
