@@ -222,25 +222,26 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame
         sanction_suffered, opponents`` and the descriptive columns. A strategy's payoff is the
         mean over its opponents of its pairwise payoffs per round.
     """
-    rows = []
-    for label in entries["strategy"]:
-        g = pairwise[(pairwise["player"] == label) & pairwise["counted"]]
-        k = len(g)
-        row = {"strategy": label, "opponents": k}
-        if k:
-            row["mean_payoff"] = g["mean_payoff"].mean()
-            row["se"] = float(np.sqrt(np.sum(g["se"].to_numpy() ** 2)) / k)
-            for col in ("cooperation_rate", "mutual_cooperation_rate", "gross_payoff", *MONEY[1:]):
-                row[col] = g[col].mean()
-            simulated = g[g["engine"] == "simulate"]
-            row["wins"] = int(simulated["wins"].sum()) if len(simulated) else pd.NA
-            row["dof"] = int(simulated["repetitions"].min()) - 1 if len(simulated) else np.nan
-            engines = set(g["engine"])
-            row["engine"] = engines.pop() if len(engines) == 1 else "mixed"
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    table["wins"] = table["wins"].astype("Int64")
-    _add_interval(table, table["dof"].to_numpy(dtype=float))
+    counted = pairwise[pairwise["counted"].astype(bool)]
+    simulated = counted["engine"] == "simulate"
+    means = ["mean_payoff", "cooperation_rate", "mutual_cooperation_rate", "gross_payoff",
+             *MONEY[1:]]
+    table = counted.assign(
+        se2=counted["se"] ** 2,
+        sim_wins=counted["wins"].where(simulated),
+        sim_reps=counted["repetitions"].where(simulated),
+        simulated=simulated, exact=~simulated,
+    ).groupby("player", sort=False).agg(
+        **{c: (c, "mean") for c in means}, se2=("se2", "sum"), opponents=("player", "size"),
+        wins=("sim_wins", "sum"), reps=("sim_reps", "min"), simulated=("simulated", "any"),
+        exact=("exact", "any"))
+    table = table.reindex(entries["strategy"]).rename_axis("strategy").reset_index()
+    table["opponents"] = table["opponents"].fillna(0).astype(int)
+    table["se"] = np.sqrt(table["se2"]) / table["opponents"].where(table["opponents"] > 0)
+    sim, ex = (table[c].fillna(False).astype(bool) for c in ("simulated", "exact"))
+    table["wins"] = table["wins"].where(sim).astype("Int64")  # simulated matches only
+    table["engine"] = np.select([sim & ex, sim, ex], ["mixed", "simulate", "exact"], None)
+    _add_interval(table, table["reps"].to_numpy(dtype=float, na_value=np.nan) - 1)
     table = table.merge(entries, on="strategy", how="left")
     table = table.sort_values(["mean_payoff", "strategy"], ascending=[False, True], kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
