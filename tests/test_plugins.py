@@ -93,3 +93,20 @@ def test_check_strategy_passes_a_good_plugin_and_fails_a_dishonest_one(cli, tmp_
     assert bad.returncode == 1 and "FAIL" in bad.stdout
     missing = cli("check-strategy", "sneaky.py:Nope", cwd=tmp_path)
     assert missing.returncode == 2 and "a class 'Nope'" in missing.stderr
+
+
+def test_the_readme_plugin_example_conforms_and_plays(tmp_path):
+    import re
+
+    from tournaments.conformance import check_player_class
+
+    readme = (ROOT / "README.md").read_text()
+    code = re.search(r"```python\n# my_states.py\n(.*?)```", readme, re.S).group(1)
+    (tmp_path / "my_states.py").write_text(code)
+    cls, origin = players.resolve("my_states.py:Hardliner", base_dir=tmp_path)
+    assert origin == "plug-in" and all(r.passed for r in check_player_class(cls))
+    result = api.run(small_config(roster=[{"strategy": "my_states.py:Hardliner"},
+                                          {"strategy": "Alternator"}]), progress=False,
+                     source=str(tmp_path / "config.yaml"))
+    # against C D C D ... it never sees two defections in a row: it cooperates throughout
+    assert result.summary.set_index("strategy").loc["Hardliner", "cooperation_rate"] == 1.0
