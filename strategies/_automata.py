@@ -13,6 +13,12 @@ from strategies.base import FiniteStateForm, StateStrategy
 C, D = axl.Action.C, axl.Action.D
 
 
+def constant_form(p_cooperate: float) -> FiniteStateForm:
+    """A memory-zero strategy: one state, cooperating with probability ``p_cooperate``."""
+    return FiniteStateForm(initial=np.array([1.0]), coop_prob=np.array([p_cooperate]),
+                           transition=np.ones((1, 2, 2, 1)))
+
+
 def streak_form(cap: int, initial: int, cooperate_at: set[int],
                 adjustments: np.ndarray | None = None) -> FiniteStateForm:
     """Automaton whose state counts the partner's consecutive realised cooperations, capped.

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import axelrod as axl
-import numpy as np
 
-from strategies._automata import check_int, streak_form
+from strategies._automata import check_int, constant_form, streak_form
 from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
 
 C, D = axl.Action.C, axl.Action.D
@@ -46,8 +45,7 @@ class LeaderWhoLeads(StateStrategy):
         return C
 
     def finite_state_form(self) -> FiniteStateForm:
-        return FiniteStateForm(initial=np.array([1.0]), coop_prob=np.array([1.0]),
-                               transition=np.ones((1, 2, 2, 1)))
+        return constant_form(1.0)
 
 
 class AssuranceSeekingPublic(StateStrategy):
