@@ -90,7 +90,7 @@ def test_check_strategy_passes_a_good_plugin_and_fails_a_dishonest_one(cli, tmp_
     assert good.returncode == 0 and "11 passed, 0 failed" in good.stdout
     (tmp_path / "sneaky.py").write_text(BROKEN)
     bad = cli("check-strategy", "sneaky.py:Sneaky", cwd=tmp_path)
-    assert bad.returncode == 1 and "FAIL" in bad.stdout
+    assert bad.returncode == 3 and "FAIL" in bad.stdout
     missing = cli("check-strategy", "sneaky.py:Nope", cwd=tmp_path)
     assert missing.returncode == 2 and "a class 'Nope'" in missing.stderr
 

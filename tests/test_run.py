@@ -203,3 +203,15 @@ def test_exact_and_simulated_runs_agree_with_payments():
     assert (z.abs() < 4.5).all(), z
     for column in ("paid", "received", "sanction_cost", "sanction_suffered"):
         assert ((simulated[column] - exact[column]).abs() < 0.15).all(), column
+
+
+def test_a_pair_too_large_for_the_exact_solver_is_simulated():
+    # a window-5 two-level game leader has 4**5 + ... states: against itself, simulated
+    roster = [{"strategy": "two_level_game", "params": {"window": 5}},
+              {"strategy": "Tit For Tat"}]
+    result = api.run(small_config(roster=roster, match={"continuation": 0.9, "engine": "auto",
+                                                        "repetitions": 2}), progress=False)
+    engines = result.pairwise.set_index(["player", "opponent"])["engine"]
+    leader = result.entries.strategy[0]
+    assert engines[leader, leader] == "simulate"
+    assert engines["Tit For Tat", "Tit For Tat"] == "exact"

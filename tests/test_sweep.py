@@ -196,3 +196,12 @@ def test_killed_and_resumed_sweep_gives_the_same_bytes(tmp_path):
     assert result.returncode == 0, result.stderr
     for name in ("sweep.csv", "thresholds.csv"):
         assert (reference.out / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_labels_with_dots_and_run_keeps_the_sweep_section(tmp_path):
+    data = {"roster": [{"strategy": "divided_target", "label": "Target (division 0.5)"}]}
+    set_path(data, "roster[Target (division 0.5)].params.division", 0.7)
+    assert data["roster"][0]["params"] == {"division": 0.7}
+    from tournaments.config import load_config
+
+    assert load_config(BASE).sweep == BASE["sweep"]  # run plays the base, keeps the section

@@ -19,7 +19,7 @@ def test_verify_reproduces_and_detects_tampering(tmp_path, cli):
     pairwise.write_text(pairwise.read_text().replace("0.", "0.9", 1))
     assert not verify(out).identical
     result = cli("verify", str(out))
-    assert result.returncode == 1 and "DIFFERS" in result.stdout
+    assert result.returncode == 3 and "DIFFERS" in result.stdout
 
 
 def test_verify_needs_a_results_directory(tmp_path, cli):

@@ -1,7 +1,8 @@
 """The command line: a thin layer over :mod:`tournaments.api`.
 
-Exit codes: 0 success, 2 bad input (a message naming the file, key, value and what is allowed;
-no traceback), 1 a bug. Heavy modules (pandas, axelrod) are imported inside the commands that
+Exit codes: 0 success; 2 bad input (a message naming the file, key, value and what is allowed;
+no traceback); 3 a negative answer (a sweep with failed cells, ``verify`` finding a difference,
+``check-strategy`` a failed check); 1 a bug. Heavy modules (pandas, axelrod) are imported inside the commands that
 need them, so ``--help`` and config validation answer at once.
 """
 
@@ -63,7 +64,7 @@ def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
     if out.exists() and not force:
         raise UserError(f"{out}: the results directory exists; choose another --out, or pass "
                         "--force to replace it (the old one is kept until the new one is complete)")
-    result = api.run(config, seed=seed, processes=processes)
+    result = api.run(loaded, source=str(config))
     path = api.save(result, out, force=force)
     _print_ranking(result.summary)
     if result.survival is not None:
@@ -147,7 +148,8 @@ def _print_survival(survival) -> None:
 @cli.command()
 @click.argument("results_dir", type=click.Path(path_type=Path))
 def verify(results_dir: Path) -> None:
-    """Re-run RESULTS_DIR from its saved config and seed; exit 0 only if every CSV is identical."""
+    """Re-run RESULTS_DIR from its saved config and seed; exit 0 only if every CSV is identical
+    (3 if one differs)."""
     from tournaments.verify import verify as run_verification
 
     outcome = run_verification(results_dir, progress=True)
@@ -156,7 +158,7 @@ def verify(results_dir: Path) -> None:
         click.echo(f"  {name:<20} {recorded[:12]}  {status}")
     if not outcome.identical:
         click.echo(f"{results_dir}: the re-run does not reproduce the saved results", err=True)
-        sys.exit(1)
+        sys.exit(3)
     click.echo(f"{results_dir}: reproduced byte for byte")
 
 
@@ -190,7 +192,7 @@ def strategies(as_json: bool) -> None:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A constructor parameter (YAML value); repeatable.")
 def check_strategy(target: str, params: tuple[str, ...]) -> None:
-    """Run the plug-in conformance checks on a strategy class; exit 0 only if all pass.
+    """Run the plug-in conformance checks on a strategy class; exit 0 only if all pass (3 if not).
 
     MODULE:CLASS is a module path or path/to/file.py, a colon and the class; a registry or
     axelrod name works too.
@@ -216,7 +218,7 @@ def check_strategy(target: str, params: tuple[str, ...]) -> None:
     click.echo(f"{cls.__name__} ({origin}): {len(results) - len(failed)} passed, "
                f"{len(failed)} failed")
     if failed:
-        sys.exit(1)
+        sys.exit(3)
 
 
 def _print_ranking(summary) -> None:

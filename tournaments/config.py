@@ -175,6 +175,9 @@ class Config(_Strict):
     evolution: EvolutionConfig = Field(default_factory=EvolutionConfig)
     processes: int = Field(default=1, ge=1, le=256)
     transfer_efficiency: float = Field(default=1.0, ge=0.0)
+    #: Read by ``tournaments sweep`` (:mod:`tournaments.sweep` checks it); ``run`` plays the
+    #: base config and keeps the section in its ``config.yaml``.
+    sweep: dict[str, Any] | None = None
 
     @field_validator("game", "topology", mode="before")
     @classmethod

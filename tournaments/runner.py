@@ -165,12 +165,17 @@ def play(config: Config, specs: list[PlayerSpec], game: StageGame,
     return pd.concat(frames, ignore_index=True)
 
 
+#: Largest joint state space (states of one form × states of the other) solved exactly; a
+#: larger pair (e.g. a two-level game leader with a long window against itself) is simulated.
+MAX_JOINT_STATES = 2048
+
+
 def solve_exact(config: Config, specs: list[PlayerSpec], game: StageGame,
                 pairs: list[tuple[int, int]]) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
     """Solve every pair whose two players have a finite-state form, exactly.
 
     Returns the exact pairs' rows (the columns of :func:`tournaments.exact.pairwise_frame`) and
-    the pairs left for simulation. Each player is given the match attributes axelrod's ``Match``
+    the pairs left for simulation (no form, or a joint chain above :data:`MAX_JOINT_STATES`). Each player is given the match attributes axelrod's ``Match``
     would give it (some strategies derive their form from the game) and its partner (club
     strategies' forms depend on the partner's club).
     """
@@ -186,7 +191,8 @@ def solve_exact(config: Config, specs: list[PlayerSpec], game: StageGame,
             player.set_match_attributes(length=length, game=axl_game, noise=config.match.noise)
         seats = [exact.finite_state_form(p, opponent=o, game=game)
                  for p, o in (players, players[::-1])]
-        if any(form is None for form in seats):
+        if any(form is None for form in seats) or (
+                seats[0].n_states * seats[1].n_states > MAX_JOINT_STATES):
             rest.append((i, j))
             continue
         if i == j:

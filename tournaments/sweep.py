@@ -60,7 +60,7 @@ def set_path(data: dict, path: str, value: Any) -> None:
     KeyError
         With a message saying which part of the path matches nothing.
     """
-    parts = path.split(".")
+    parts = _split_path(path)
     node: Any = data
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
@@ -81,6 +81,19 @@ def set_path(data: dict, path: str, value: Any) -> None:
             node = node.setdefault(part, {})
             if not isinstance(node, dict):
                 raise KeyError(f"{part!r} does not hold keys")
+
+
+def _split_path(path: str) -> list[str]:
+    """Split a key path at the dots outside brackets: ``roster[A. B].params.x`` has 3 parts."""
+    parts, depth, current = [], 0, ""
+    for char in path:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "." and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
 
 
 def _select(items: list, selector: str) -> int:

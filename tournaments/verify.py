@@ -26,19 +26,16 @@ class Verification:
 def verify(directory: str | Path, *, progress: bool = False) -> Verification:
     """Re-run the run or sweep saved in ``directory`` and compare its CSVs.
 
-    A tournament's CSVs are those its ``manifest.json`` lists; a sweep's (its
+    A tournament's CSVs are those its ``manifest.json`` lists; a sweep's (a directory with a
     ``config.yaml`` has a ``sweep`` section) against its ``sweep.csv`` and ``thresholds.csv``.
     """
     directory = Path(directory)
     config_path = directory / "config.yaml"
     if not config_path.is_file():
         raise UserError(f"{directory}: not a results directory (no config.yaml)")
-    import yaml
-
-    saved = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="verify-") as tmp:
         rerun = Path(tmp) / "rerun"
-        if isinstance(saved, dict) and "sweep" in saved:
+        if (directory / "sweep.csv").is_file():
             from tournaments.sweep import run_sweep
 
             run_sweep(config_path, rerun, executor="loop", progress=progress)
