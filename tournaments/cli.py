@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 2 bad input (a message naming the file, key, value and what is allowed;
 no traceback); 3 a negative answer (a sweep with failed cells, ``verify`` finding a difference,
-``check-strategy`` a failed check); 1 a bug. Heavy modules (pandas, axelrod) are imported inside the commands that
-need them, so ``--help`` and config validation answer at once.
+``check-strategy`` a failed check); 1 a bug. Heavy modules (pandas, axelrod) are imported
+inside the commands that need them, so ``--help`` and config validation answer at once.
 """
 
 from __future__ import annotations

@@ -175,9 +175,10 @@ def solve_exact(config: Config, specs: list[PlayerSpec], game: StageGame,
     """Solve every pair whose two players have a finite-state form, exactly.
 
     Returns the exact pairs' rows (the columns of :func:`tournaments.exact.pairwise_frame`) and
-    the pairs left for simulation (no form, or a joint chain above :data:`MAX_JOINT_STATES`). Each player is given the match attributes axelrod's ``Match``
-    would give it (some strategies derive their form from the game) and its partner (club
-    strategies' forms depend on the partner's club).
+    the pairs left for simulation (no form, or a joint chain above :data:`MAX_JOINT_STATES`).
+    Each player is given the match attributes axelrod's ``Match`` would give it (some strategies
+    derive their form from the game) and its partner (club strategies' forms depend on the
+    partner's club).
     """
     from tournaments import exact
     from tournaments._axelrod import load
