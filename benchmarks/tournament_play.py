@@ -1,9 +1,12 @@
 """Playing a tournament: the project's runner against axelrod's own Tournament, same run.
 
 The same roster, match length, noise and repetitions are played by
-  * ``tournaments.api.run`` with 1 and 2 processes (forked workers that inherit axelrod), and
+  * ``tournaments.api.run`` simulating every pair (``engine: simulate``) with 1 and 2 processes
+    (forked workers that inherit axelrod), and with ``engine: auto`` (every pair of this roster
+    has a finite-state form, so it is solved exactly: no repetitions are played);
   * ``axelrod.Tournament.play`` serially and with ``processes=2`` (spawned workers that each
     re-import axelrod).
+The project's run also computes the survival analysis; axelrod's does not.
 Both sides play every pair (axelrod's round robin includes self-play, so the project's run has
 ``self_play: true`` here). Prints wall times and the ratio of each to axelrod's serial play.
 
@@ -33,10 +36,12 @@ def main() -> None:
               "match": {"turns": args.turns, "noise": args.noise,
                         "repetitions": args.repetitions, "self_play": True}}
     timings = {}
-    for processes in (1, 2):
+    for engine, processes in (("simulate", 1), ("simulate", 2), ("auto", 1)):
+        config["match"]["engine"] = engine
         start = time.perf_counter()
         api.run(config, processes=processes, progress=False)
-        timings[f"project runner, {processes} process(es)"] = time.perf_counter() - start
+        timings[f"project, engine {engine}, {processes} process(es)"] = (
+            time.perf_counter() - start)
     by_name = {cls.name: cls for cls in axl.all_strategies}
     for processes in (None, 2):
         players = [by_name[name]() for name in ROSTER]
