@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -87,12 +89,12 @@ def ecology_area(ecology, labels: list[str]) -> plt.Figure:
 def invasion_heatmap(invasion, labels: list[str]) -> plt.Figure:
     neutral = float(invasion["neutral"].iloc[0])
     table = invasion.pivot(index="mutant", columns="resident", values="fixation_probability")
-    table = table.reindex(index=labels, columns=labels) / neutral
+    ratio = table.reindex(index=labels, columns=labels) / neutral
     size = max(4.0, 0.6 * len(labels) + 2)
     fig, ax = plt.subplots(figsize=(size + 1, size))
-    sns.heatmap(table, annot=len(labels) <= 12, fmt=".2g", cmap="RdBu_r", center=1.0,
-                norm=matplotlib.colors.LogNorm(), ax=ax,
-                cbar_kws={"label": "fixation probability / neutral 1/N"})
+    annot = ratio.map(lambda r: "" if np.isnan(r) else f"{r:.2g}") if len(labels) <= 12 else False
+    sns.heatmap(np.log10(ratio), annot=annot, fmt="", cmap="RdBu_r", center=0.0, ax=ax,
+                cbar_kws={"label": "log10(fixation probability / neutral 1/N)"})
     ax.set_xlabel("resident")
     ax.set_ylabel("mutant")
     ax.set_title("Invasion: a single mutant among residents")
@@ -116,9 +118,16 @@ def sensitivity_lines(sensitivity) -> plt.Figure:
 def moran_trajectories(populations, runs) -> plt.Figure:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5),
                                       gridspec_kw={"width_ratios": [2, 1]})
-    total = populations.groupby(["run", "step"])["count"].transform("sum")
-    data = populations.assign(share=populations["count"] / total)
-    sns.lineplot(data=data, x="step", y="share", hue="strategy", errorbar=None, ax=left)
+    # a run that fixated keeps its final population: carry it to the last step of any run
+    counts = populations.pivot_table(index=["run", "step"], columns="strategy", values="count",
+                                     sort=False)
+    steps = np.arange(populations["step"].max() + 1)
+    full = pd.concat({run: g.droplevel("run").reindex(steps).ffill()
+                      for run, g in counts.groupby(level="run")}, names=["run", "step"])
+    shares = full.div(full.sum(axis=1), axis=0).groupby(level="step").mean()
+    for strategy in counts.columns:
+        left.plot(shares.index, shares[strategy], label=strategy)
+    left.set_xlabel("step (a fixated run keeps its final population)")
     left.set_ylabel("mean share over runs")
     left.set_title("Moran process: population over time")
     left.legend(fontsize=7)
