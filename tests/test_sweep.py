@@ -205,3 +205,10 @@ def test_labels_with_dots_and_run_keeps_the_sweep_section(tmp_path):
     from tournaments.config import load_config
 
     assert load_config(BASE).sweep == BASE["sweep"]  # run plays the base, keeps the section
+
+
+def test_a_bad_strategy_parameter_in_a_cell_fails_before_any_work(tmp_path):
+    bad = dict(BASE, sweep={"grid": {"roster[Persuader].params.payment": [1.0, -2.0]}})
+    with pytest.raises(ConfigError) as err:
+        expand(write_config(tmp_path, bad))
+    assert "sweep.grid → roster[2].params" in str(err.value) and "'payment'" in str(err.value)

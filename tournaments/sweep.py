@@ -112,10 +112,13 @@ def _select(items: list, selector: str) -> int:
     raise KeyError(f"no entry with label or strategy {selector!r}")
 
 
-def expand(source: str | Path | dict) -> tuple[Config, list[Cell], dict]:
+def expand(source: str | Path | dict, *, check_strategies: bool = True
+           ) -> tuple[Config, list[Cell], dict]:
     """The base config, the sweep's cells in order, and the sweep settings.
 
-    Every cell's config is validated here, so a bad value fails before any work starts.
+    Every cell's config is validated here — its values and, with ``check_strategies``, its
+    strategies and their parameters (which imports axelrod) — so bad input fails before any
+    work starts.
     """
     origin = "<dict>" if isinstance(source, dict) else str(source)
     raw = dict(source) if isinstance(source, dict) else _read_yaml(Path(source))
@@ -160,6 +163,10 @@ def expand(source: str | Path | dict) -> tuple[Config, list[Cell], dict]:
         data["seed"] = _cell_seed(base.seed, point)
         try:
             config = load_config(data, origin=origin)
+            if check_strategies:
+                from tournaments.players import build_specs
+
+                build_specs(config, source=origin)
         except ConfigError as err:
             raise ConfigError(origin, f"{where} → {err.key}", err.value, err.allowed) from None
         cell = Cell(params=tuple(point.items()), config=config)
