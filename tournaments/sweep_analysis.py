@@ -64,7 +64,7 @@ def thresholds(sweep: pd.DataFrame, parameters: list[str], threshold: float) -> 
                 value = _last_of_initial_run(values, holds)
             rows.append({"strategy": key[0], "measure": measure, "value": value,
                          **dict(zip(others, key[1:], strict=True))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=None if rows else ["strategy", "measure", "value"])
 
 
 def _first_of_final_run(values: np.ndarray, holds: np.ndarray) -> float:
