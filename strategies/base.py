@@ -121,6 +121,24 @@ class StateStrategy(axl.Player):
         return value
 
 
+def state_classifier(memory_depth: float, *, stochastic: bool = False,
+                     makes_use_of: frozenset[str] | set[str] = frozenset()) -> dict:
+    """A complete axelrod classifier for a state strategy.
+
+    Project strategies never inspect or manipulate their opponent and run fast, so only the
+    memory depth, stochasticity and the match attributes used (``{"game"}``) vary.
+    """
+    return {
+        "memory_depth": memory_depth,
+        "stochastic": stochastic,
+        "makes_use_of": set(makes_use_of),
+        "long_run_time": False,
+        "inspects_source": False,
+        "manipulates_source": False,
+        "manipulates_state": False,
+    }
+
+
 def parameterised_name(base: str, defaults: dict, values: dict) -> str:
     """Display name that tells parameterisations apart.
 

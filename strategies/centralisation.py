@@ -6,7 +6,7 @@ import axelrod as axl
 import numpy as np
 
 from strategies._automata import check_int, reactive_form
-from strategies.base import FiniteStateForm, parameterised_name
+from strategies.base import FiniteStateForm, parameterised_name, state_classifier
 from strategies.clubs import ClubStrategy, _check_choice
 
 C, D = axl.Action.C, axl.Action.D
@@ -52,15 +52,7 @@ class PooledSovereignty(ClubStrategy):
     name = "Pooled Sovereignty"
     family = "centralisation"
     source = "000/004: centralization of regulatory power and pooling of sovereignty (EU)"
-    classifier = {
-        "memory_depth": float("inf"),
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(float("inf"))
     OUTSIDERS = ("reciprocate", "exclude")
 
     def __init__(self, establishment: int = 3, outsiders: str = "reciprocate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import axelrod as axl
 
 from strategies._automata import reactive_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -96,15 +96,7 @@ class ClubReciprocity(ClubStrategy):
     name = "Regional Club Reciprocity"
     family = "clubs"
     source = "000: migration governance as a club good (excludable), the regional option; 004"
-    classifier = {
-        "memory_depth": 1,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(1)
     OUTSIDERS = ("exclude", "reciprocate", "cooperate")
 
     def __init__(self, outsiders: str = "exclude", club: str | None = None) -> None:

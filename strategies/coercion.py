@@ -7,18 +7,9 @@ import axelrod as axl
 import numpy as np
 
 from strategies._automata import check_int, reactive_form, streak_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
-
-_CLASSIFIER = {
-    "stochastic": False,
-    "makes_use_of": set(),
-    "long_run_time": False,
-    "inspects_source": False,
-    "manipulates_source": False,
-    "manipulates_state": False,
-}
 
 
 class CoerciveEngineeredMigration(StateStrategy):
@@ -54,7 +45,7 @@ class CoerciveEngineeredMigration(StateStrategy):
     name = "Coercive Engineered Migration"
     family = "coercion"
     source = "002: coercive engineered migration (Greenhill), concessions invite repetition"
-    classifier = {"memory_depth": float("inf"), **_CLASSIFIER}
+    classifier = state_classifier(float("inf"))
 
     def __init__(self, respite: int = 3) -> None:
         super().__init__()
@@ -114,7 +105,7 @@ class DividedTarget(StateStrategy):
     name = "Divided Target"
     family = "coercion"
     source = "002: coercers succeed by exploiting political divisions within the target"
-    classifier = {"memory_depth": 1, **_CLASSIFIER, "stochastic": True}
+    classifier = state_classifier(1, stochastic=True)
 
     def __init__(self, division: float = 0.5) -> None:
         super().__init__()
@@ -159,7 +150,7 @@ class ResoluteTarget(StateStrategy):
     name = "Resolute Target"
     family = "coercion"
     source = "002: the EU's refusal to cave to Belarus; giving in would invite repetition"
-    classifier = {"memory_depth": 2, **_CLASSIFIER}
+    classifier = state_classifier(2)
 
     def __init__(self, vigilance: int = 2) -> None:
         super().__init__()

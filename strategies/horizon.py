@@ -5,7 +5,7 @@ from __future__ import annotations
 import axelrod as axl
 
 from strategies._automata import reactive_form, row_payoffs
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -55,15 +55,7 @@ class ShortHorizonState(StateStrategy):
     name = "Short-Horizon State"
     family = "horizon"
     source = "004/000: shorter time horizons since the Cold War; the shadow of the future"
-    classifier = {
-        "memory_depth": 1,
-        "stochastic": False,
-        "makes_use_of": {"game"},
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(1, makes_use_of={"game"})
 
     def __init__(self, discount: float = 1.0) -> None:
         super().__init__()

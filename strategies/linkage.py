@@ -6,7 +6,7 @@ import axelrod as axl
 import numpy as np
 
 from strategies._automata import reactive_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -45,15 +45,7 @@ class TacticalIssueLinkage(StateStrategy):
     name = "Tactical Issue Linkage"
     family = "linkage"
     source = "000: tactical issue linkage to leverage, compel or coerce; 004: issue linkage"
-    classifier = {
-        "memory_depth": 1,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(1)
 
     def __init__(self, sanction: float = 2.0, cost: float = 0.5) -> None:
         super().__init__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import axelrod as axl
 
 from strategies._automata import largest_feasible, reactive_form, row_payoffs
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -69,15 +69,7 @@ class Multilateralist(StateStrategy):
     name = "Multilateralist"
     family = "multilateral"
     source = "000/004: shadow of the future; multilateralism and diffuse reciprocity"
-    classifier = {
-        "memory_depth": 1,
-        "stochastic": True,
-        "makes_use_of": {"game"},
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(1, stochastic=True, makes_use_of={"game"})
 
     def __init__(self, continuation: float = 1.0) -> None:
         super().__init__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import axelrod as axl
 
 from strategies._automata import check_int, constant_form, streak_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -31,15 +31,7 @@ class LeaderWhoLeads(StateStrategy):
     name = "Leader Who Leads"
     family = "stag_hunt"
     source = "004, Figure 5: the Immigration Stag Hunt if the Leader leads"
-    classifier = {
-        "memory_depth": 0,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(0)
 
     def strategy(self, opponent: axl.Player) -> axl.Action:
         return C
@@ -75,15 +67,7 @@ class AssuranceSeekingPublic(StateStrategy):
     name = "Assurance-Seeking Public"
     family = "stag_hunt"
     source = "004, Figure 4: the Immigration Stag Hunt, the assurance dilemma"
-    classifier = {
-        "memory_depth": 2,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(2)
 
     def __init__(self, assurance: int = 2) -> None:
         super().__init__()

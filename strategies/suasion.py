@@ -5,7 +5,7 @@ from __future__ import annotations
 import axelrod as axl
 import numpy as np
 
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -37,15 +37,7 @@ class Suasion(StateStrategy):
     name = "Suasion"
     family = "suasion"
     source = "000: suasion with financial incentives, the international logroll; 004: suasion"
-    classifier = {
-        "memory_depth": 1,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(1)
 
     def __init__(self, payment: float = 1.0) -> None:
         super().__init__()

@@ -8,7 +8,7 @@ import axelrod as axl
 import numpy as np
 
 from strategies._automata import check_int
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -58,15 +58,7 @@ class TwoLevelLeader(StateStrategy):
     name = "Two-Level Game Leader"
     family = "two_level"
     source = "004: two-level game (Putnam 1988); 000: finding a 'win set'"
-    classifier = {
-        "memory_depth": 4,
-        "stochastic": False,
-        "makes_use_of": {"game"},
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(4, makes_use_of={"game"})
 
     def __init__(self, window: int = 4, threshold: float = 2.0) -> None:
         super().__init__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import axelrod as axl
 
 from strategies._automata import check_int, constant_form, streak_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
+from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
 C, D = axl.Action.C, axl.Action.D
 
@@ -29,15 +29,7 @@ class UnilateralClosure(StateStrategy):
     name = "Unilateral Border Closure"
     family = "unilateral"
     source = "000: sealing or closing its border, revert to unilateralism; 004: unilateralism"
-    classifier = {
-        "memory_depth": 0,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(0)
 
     def strategy(self, opponent: axl.Player) -> axl.Action:
         return D
@@ -80,15 +72,7 @@ class BeggarThyNeighbour(StateStrategy):
     name = "Beggar-Thy-Neighbour"
     family = "unilateral"
     source = "000: incentive to free ride, beggar-thy-neighbour policies; 004: free ride"
-    classifier = {
-        "memory_depth": 2,
-        "stochastic": False,
-        "makes_use_of": set(),
-        "long_run_time": False,
-        "inspects_source": False,
-        "manipulates_source": False,
-        "manipulates_state": False,
-    }
+    classifier = state_classifier(2)
 
     def __init__(self, probation: int = 2) -> None:
         super().__init__()
