@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from tournaments.evolution import fixation_matrix, stationary_ranking, transition_matrix
+from tournaments.analysis.evolution import fixation_matrix, stationary_ranking, transition_matrix
 
 SMALL = 1e-7
 

@@ -5,14 +5,16 @@ GTFT, ...) and ten random four-vectors (``axelrod.MemoryOnePlayer``, seeded). Ev
 (400, self-play included) is played both ways:
 
 * **simulation**: one ``axelrod.Match`` per pair and repetition (seeded), scored with
-  :func:`tournaments.scoring.score_match` and summarised with
-  :func:`tournaments.scoring.pairwise_table` (the ratio estimator and its delta-method se);
-* **exact**: :func:`tournaments.exact.solve_tournament` on the players' finite-state forms.
+  :func:`tournaments.model.accounting.score_actions` and summarised with
+  :func:`tournaments.analysis.tables.pairwise_table` (the ratio estimator and its delta-method
+  se);
+* **exact**: :func:`tournaments.engines.exact.solve_tournament` on the players' finite-state
+  forms.
 
 It prints both wall times and their ratio, the largest |exact − simulated| payoff per round, how
-many pairs' exact values fall outside the simulation's 99 % interval (about 1 % are expected to
-by chance) and whether all lie inside the Bonferroni-corrected 99 % family of intervals, and the
-time of a 50 × 50 (δ, ε) grid of the same tournament with :func:`tournaments.exact.solve_grid`.
+many pairs' exact values fall outside the simulation's 99 % interval (about 1 % are expected to by
+chance) and whether all lie inside the Bonferroni-corrected 99 % family of intervals, and the time
+of a 50 × 50 (δ, ε) grid of the same tournament with :func:`tournaments.engines.exact.solve_grid`.
 
 Targets: exact at least 10,000× faster than the simulation; the grid under 10 s on 2 cores.
 
@@ -36,9 +38,15 @@ from scipy.stats import t as student_t
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tournaments._axelrod import load as load_axelrod  # noqa: E402
-from tournaments.exact import finite_state_form, pairwise_frame, solve_grid, solve_tournament  # noqa: E402,E501
-from tournaments.games import builtin  # noqa: E402
-from tournaments.scoring import MATCH_FIELDS, pairwise_table, score_match  # noqa: E402
+from tournaments.analysis.tables import pairwise_table  # noqa: E402
+from tournaments.engines.exact import (  # noqa: E402,E501
+    finite_state_form,
+    pairwise_frame,
+    solve_grid,
+    solve_tournament,
+)
+from tournaments.model.accounting import MATCH_FIELDS, score_actions  # noqa: E402
+from tournaments.model.games import builtin  # noqa: E402
 
 
 def roster(axl, seed: int, n_random: int = 10) -> tuple[list, list[str]]:
@@ -73,7 +81,7 @@ def simulate(axl, players, labels, game, *, continuation, noise, reps, seed,
             plays = match.play()
             actions = np.array([[x == axl.Action.D, y == axl.Action.D] for x, y in plays],
                                dtype=np.int8).reshape(-1, 2)
-            scored = score_match(game, actions)
+            scored = score_actions(game, actions)
             # seat 0 only, except self-play where pairwise_table means over both seats
             for seat in ((0, 1) if i == j else (0,)):
                 rows.append(scored[seat])

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import axelrod as axl
-import numpy as np
+from strategies._automata import START, reactive_cooperation
+from strategies.clubs import ClubStrategy
+from tournaments.strategy import check_choice, check_int, parameterised_name, state_classifier
 
-from strategies._automata import check_int, reactive_form
-from strategies.base import FiniteStateForm, parameterised_name, state_classifier
-from strategies.clubs import ClubStrategy, _check_choice
-
-C, D = axl.Action.C, axl.Action.D
+#: The automaton's state once the common institution is established with a member.
+ESTABLISHED = "established"
 
 
 class PooledSovereignty(ClubStrategy):
@@ -31,27 +29,23 @@ class PooledSovereignty(ClubStrategy):
     outsiders : {"reciprocate", "exclude"}
         Treatment of partners outside the club.
     club : str or None
-        This state's club; ``None`` means the public ``club`` attached by the runner (see
-        :class:`~strategies.clubs.ClubStrategy`, and Regional Club Reciprocity on why to pass it
-        explicitly when clubs differ).
+        This state's club (see :class:`~strategies.clubs.ClubStrategy`).
 
-    Finite-state form: against a member ``2·establishment + 1`` states (count of consecutive
-    mutual cooperations × partner's last action, plus *established*); against an outsider three
-    states. Memory is unbounded (establishment is permanent) but finite-state:
-    :meth:`finite_state_form_for` gives the exact form for a partner, :meth:`finite_state_form`
-    returns ``None`` because the play depends on the partner's club.
+    Automaton: with a member, (consecutive mutual cooperations so far, partner's last action)
+    until *established*; with an outsider, (treatment, partner's last action). Memory is
+    unbounded (establishment is permanent) but finite-state.
 
-    Source: ../shared/seeds/000 — "the centralization of regulatory power and pooling of
+    Source: Hollifield (2024) — "the centralization of regulatory power and pooling of
     sovereignty, as in the EU", and the regional option as "one way ... to begin a process of
-    centralization of regulatory authority"; 004 — the EU, Schengen and Dublin "were built
-    through processes of centralization and pooling of sovereignty", easier "because of the
-    symmetry of interests and power" among members.
+    centralization of regulatory authority"; the rationalist-approach paper — the EU,
+    Schengen and Dublin "were built through processes of centralization and pooling of
+    sovereignty", easier "because of the symmetry of interests and power" (docs/sources.md).
     """
 
     key = "pooled_sovereignty"
     name = "Pooled Sovereignty"
     family = "centralisation"
-    source = "000/004: centralization of regulatory power and pooling of sovereignty (EU)"
+    source = "Hollifield 2024 and rationalist approach: centralization, pooled sovereignty (EU)"
     classifier = state_classifier(float("inf"))
     OUTSIDERS = ("reciprocate", "exclude")
 
@@ -59,52 +53,31 @@ class PooledSovereignty(ClubStrategy):
                  club: str | None = None) -> None:
         super().__init__()
         self.establishment = check_int("establishment", establishment, 0, 100)
-        self.outsiders = _check_choice("outsiders", outsiders, self.OUTSIDERS)
+        self.outsiders = check_choice("outsiders", outsiders, self.OUTSIDERS)
         self._init_club(club)
         if self.establishment == 0:
             self.classifier["memory_depth"] = 0 if outsiders == "exclude" else 1
-        self._streak = 0  # consecutive mutual cooperations seen so far
-        self._established = self.establishment == 0
-        self._seen = 0  # rounds of history already folded into the two counters above
         self.name = parameterised_name(
             "Pooled Sovereignty",
             {"establishment": 3, "outsiders": "reciprocate", "club": None},
             {"establishment": self.establishment, "outsiders": self.outsiders, "club": club})
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        if not self.is_member(opponent):
-            if self.outsiders == "exclude":
-                return D
-            return opponent.history[-1] if opponent.history else C
-        own, other = self.history, opponent.history
-        for t in range(self._seen, len(own)):
-            if self._established:
-                break
-            self._streak = self._streak + 1 if own[t] == C and other[t] == C else 0
-            self._established = self._streak >= self.establishment
-        self._seen = len(own)
-        if self._established or not other:
-            return C
-        return other[-1]
+    def initial_state(self, partner):
+        if not self.is_member(partner):
+            return self.outsiders, START
+        return ESTABLISHED if self.establishment == 0 else ("member", 0, START)
 
-    def finite_state_form_for(self, opponent: axl.Player) -> FiniteStateForm:
-        if not self.is_member(opponent):
-            return (reactive_form(0.0, 0.0, p_first=0.0) if self.outsiders == "exclude"
-                    else reactive_form(1.0, 0.0))
-        m = self.establishment
-        # state 2c + j: c consecutive mutual cooperations (c < m), j = partner's last action
-        # (0 = C or first round, 1 = D); state 2m: established
-        n = 2 * m + 1
-        established = 2 * m
-        coop = np.array([1.0 - (s % 2) for s in range(2 * m)] + [1.0])
-        transition = np.zeros((n, 2, 2, n))
-        transition[established, :, :, established] = 1.0
-        for c in range(m):
-            for j in (0, 1):
-                s = 2 * c + j
-                transition[s, 0, 0, established if c + 1 == m else 2 * (c + 1)] = 1.0
-                transition[s, 1, 0, 0] = 1.0
-                transition[s, :, 1, 1] = 1.0
-        initial = np.zeros(n)
-        initial[established if m == 0 else 0] = 1.0
-        return FiniteStateForm(initial=initial, coop_prob=coop, transition=transition)
+    def cooperation(self, state):
+        if state == ESTABLISHED:
+            return 1.0
+        if state[0] == "exclude":
+            return 0.0
+        return reactive_cooperation(state[-1], 1.0, 1.0, 0.0)
+
+    def transition(self, state, own, other):
+        if state == ESTABLISHED:
+            return ESTABLISHED
+        if state[0] != "member":
+            return state[0], other
+        streak = state[1] + 1 if own == 0 and other == 0 else 0
+        return ESTABLISHED if streak >= self.establishment else ("member", streak, other)

@@ -2,61 +2,37 @@
 
 from __future__ import annotations
 
-import axelrod as axl
-
-from strategies._automata import reactive_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
-
-C, D = axl.Action.C, axl.Action.D
-
-_ALWAYS_C = (1.0, 1.0, 1.0)
-_ALWAYS_D = (0.0, 0.0, 0.0)
-_RECIPROCATE = (1.0, 1.0, 0.0)
+from strategies._automata import START, reactive_cooperation
+from tournaments.model.automaton import Partner
+from tournaments.strategy import (
+    AutomatonStrategy,
+    check_choice,
+    parameterised_name,
+    state_classifier,
+)
 
 
-class ClubStrategy(StateStrategy):
+class ClubStrategy(AutomatonStrategy):
     """Shared machinery of the club strategies (not registered: it has no ``key``).
 
-    A club strategy's own club is its ``club`` ``__init__`` parameter when given (which also
-    sets the public ``club`` attribute partners read), else the public ``club`` attribute the
-    runner attaches after construction (read at play time, so ``reset()``, which re-runs
-    ``__init__``, never clears it). A partner is a *member* when its
-    public ``club`` equals this state's club and that club is not ``None``.
-
-    The play depends on the partner's club, so the plain :meth:`finite_state_form` is returned
-    only when it does not (otherwise ``None``); :meth:`finite_state_form_for` gives the exact
-    form against a given partner.
+    A club strategy's club is its public ``club``: the roster entry's club, which the runner
+    passes as the ``club`` parameter (or attaches after construction), or a ``club`` parameter
+    given explicitly. A partner is a *member* when its public ``club`` equals this state's club
+    and that club is not ``None``. Membership is read when a match starts, from public
+    information only, and is part of the automaton's initial state.
     """
 
     def _init_club(self, club: str | None) -> str | None:
         if club is not None and (not isinstance(club, str) or not club):
             raise ValueError(f"parameter 'club' = {club!r} must be a non-empty string or None")
-        self.club_parameter = club
         if club is not None:
-            self.club = club  # the parameter is also the public club partners read
+            self.club = club  # the parameter is the public club partners read
         return club
 
-    def own_club(self) -> str | None:
-        """This state's club: the ``club`` parameter if given, else the public attribute."""
-        if self.club_parameter is not None:
-            return self.club_parameter
-        return getattr(self, "club", None)
-
-    def is_member(self, opponent: axl.Player) -> bool:
-        """Whether ``opponent`` belongs to this state's club (public information)."""
-        own = self.own_club()
-        return own is not None and getattr(opponent, "club", None) == own
-
-    def finite_state_form_for(self, opponent: axl.Player) -> FiniteStateForm | None:
-        """The exact finite-state form of this strategy's play against ``opponent``
-        (``None`` here; each club strategy gives its own)."""
-        return None
-
-
-def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"parameter {name!r} = {value!r} must be one of {', '.join(allowed)}")
-    return value
+    def is_member(self, partner: Partner) -> bool:
+        """Whether a partner with this public information belongs to this state's club."""
+        own = getattr(self, "club", None)
+        return own is not None and partner.club == own
 
 
 class ClubReciprocity(ClubStrategy):
@@ -75,56 +51,43 @@ class ClubReciprocity(ClubStrategy):
     outsiders : {"exclude", "reciprocate", "cooperate"}
         Treatment of partners outside the club.
     club : str or None
-        This state's club. ``None`` (default) means the public ``club`` the runner attaches from
-        the roster; a string overrides it (and becomes the public ``club``, also after clone
-        and reset) and enters the display name. Pass it explicitly when
-        one tournament holds club players of different clubs: axelrod's deterministic cache keys
-        on the name, and two players of one parameterisation in different clubs play differently
-        against the same partner.
+        This state's club; filled in by the runner from the roster entry's ``club`` (so it
+        enters the display name, which tells players of different clubs apart).
 
-    Finite-state form: three states (first round, partner last C, partner last D) for a given
-    partner (:meth:`finite_state_form_for`); :meth:`finite_state_form` returns it only with
-    ``outsiders = "reciprocate"``, where membership does not change the play.
+    Automaton: (treatment of this partner, the partner's last realised action).
 
-    Source: ../shared/seeds/000 — "the regional option—multilateralism for a relevant group of
+    Source: Hollifield (2024) — "the regional option—multilateralism for a relevant group of
     states where migration governance can be defined as a club good"; endnote 6, "club goods are
     non-rivalrous and excludable"; recommendation 4, "Migration management can be defined as a
-    club good at the regional level"; 004 — the same regional option.
+    club good at the regional level" (docs/sources.md).
     """
 
     key = "club_reciprocity"
     name = "Regional Club Reciprocity"
     family = "clubs"
-    source = "000: migration governance as a club good (excludable), the regional option; 004"
+    source = "Hollifield 2024: migration governance as a club good (excludable)"
     classifier = state_classifier(1)
     OUTSIDERS = ("exclude", "reciprocate", "cooperate")
 
     def __init__(self, outsiders: str = "exclude", club: str | None = None) -> None:
         super().__init__()
-        self.outsiders = _check_choice("outsiders", outsiders, self.OUTSIDERS)
+        self.outsiders = check_choice("outsiders", outsiders, self.OUTSIDERS)
         self._init_club(club)
         self.name = parameterised_name("Regional Club Reciprocity",
                                        {"outsiders": "exclude", "club": None},
                                        {"outsiders": self.outsiders, "club": club})
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        if not self.is_member(opponent):
-            if self.outsiders == "exclude":
-                return D
-            if self.outsiders == "cooperate":
-                return C
-        return opponent.history[-1] if opponent.history else C
+    def initial_state(self, partner):
+        treatment = "reciprocate" if self.is_member(partner) else self.outsiders
+        return treatment, START
 
-    def _probabilities(self, member: bool) -> tuple[float, float, float]:
-        if member or self.outsiders == "reciprocate":
-            return _RECIPROCATE
-        return _ALWAYS_D if self.outsiders == "exclude" else _ALWAYS_C
+    def cooperation(self, state):
+        treatment, last = state
+        if treatment == "exclude":
+            return 0.0
+        if treatment == "cooperate":
+            return 1.0
+        return reactive_cooperation(last, 1.0, 1.0, 0.0)
 
-    def finite_state_form_for(self, opponent: axl.Player) -> FiniteStateForm:
-        first, after_c, after_d = self._probabilities(self.is_member(opponent))
-        return reactive_form(after_c, after_d, p_first=first)
-
-    def finite_state_form(self) -> FiniteStateForm | None:
-        if self.outsiders != "reciprocate":
-            return None
-        return reactive_form(1.0, 0.0)
+    def transition(self, state, own, other):
+        return state[0], other

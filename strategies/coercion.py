@@ -3,16 +3,17 @@ targets that give in or hold firm."""
 
 from __future__ import annotations
 
-import axelrod as axl
-import numpy as np
+from strategies._automata import START, reactive_cooperation, streak
+from tournaments.strategy import (
+    AutomatonStrategy,
+    check_int,
+    check_range,
+    parameterised_name,
+    state_classifier,
+)
 
-from strategies._automata import check_int, reactive_form, streak_form
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
 
-C, D = axl.Action.C, axl.Action.D
-
-
-class CoerciveEngineeredMigration(StateStrategy):
+class CoerciveEngineeredMigration(AutomatonStrategy):
     """A weaker sending state that engineers migration flows to extract concessions.
 
     Behaviour: it opens by pushing migrants towards the target (D) and keeps pushing until the
@@ -30,55 +31,42 @@ class CoerciveEngineeredMigration(StateStrategy):
     respite : int, in [1, 100]
         Rounds it stands down after each concession before pressing a new demand.
 
-    Finite-state form: ``respite + 1`` states (pushing; standing down for the j-th round).
+    Automaton: ``respite + 1`` states (0 = pushing; j = standing down for the j-th round).
     Memory is unbounded (the position in the push/reward cycle depends on the whole run of
     concessions) but finite-state.
 
-    Source: ../shared/seeds/002 — Greenhill's "coercive engineered migrations": states "have
+    Source: Walt (2021), on Greenhill's "coercive engineered migrations": states "have
     exploited displaced peoples and refugees in order to extract concessions from others", the
     coercer got at least part of its demands in 73 % of 56 cases; "for weak states that lack
     other means of exerting pressure ... exploiting refugees can be a tempting ploy"; giving in
-    "would only invite repetition". 000 — migration "is increasingly 'weaponized'".
+    "would only invite repetition" (docs/sources.md).
     """
 
     key = "coercive_migration"
     name = "Coercive Engineered Migration"
     family = "coercion"
-    source = "002: coercive engineered migration (Greenhill), concessions invite repetition"
+    source = "Walt 2021: coercive engineered migration (Greenhill), concessions invite repetition"
     classifier = state_classifier(float("inf"))
 
     def __init__(self, respite: int = 3) -> None:
         super().__init__()
         self.respite = check_int("respite", respite, 1, 100)
-        self._state = 0  # 0 = pushing; j = 1..respite: standing down, j-th round
-        self._seen = 0
         self.name = parameterised_name("Coercive Engineered Migration", {"respite": 3},
                                        {"respite": self.respite})
 
-    def _next(self, state: int, target: axl.Action) -> int:
-        if target == D:
+    def initial_state(self, partner):
+        return 0
+
+    def cooperation(self, state):
+        return 0.0 if state == 0 else 1.0
+
+    def transition(self, state, own, other):
+        if other == 1:
             return 0
         return state + 1 if state < self.respite else 0
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        for action in opponent.history[self._seen:]:
-            self._state = self._next(self._state, action)
-        self._seen = len(opponent.history)
-        return D if self._state == 0 else C
 
-    def finite_state_form(self) -> FiniteStateForm:
-        n = self.respite + 1
-        transition = np.zeros((n, 2, 2, n))
-        for s in range(n):
-            for b, action in ((0, C), (1, D)):
-                transition[s, :, b, self._next(s, action)] = 1.0
-        initial = np.zeros(n)
-        initial[0] = 1.0
-        coop = np.array([0.0] + [1.0] * self.respite)
-        return FiniteStateForm(initial=initial, coop_prob=coop, transition=transition)
-
-
-class DividedTarget(StateStrategy):
+class DividedTarget(AutomatonStrategy):
     """A target state whose domestic divisions make it give in under pressure.
 
     Behaviour: it cooperates in the first round and whenever the partner cooperated in the last
@@ -92,37 +80,38 @@ class DividedTarget(StateStrategy):
     division : float, in [0, 1]
         Probability of giving in to pressure in a round.
 
-    Finite-state form: three states (first round, partner last C, partner last D) intending C
-    with probabilities 1, 1, ``division``.
+    Automaton: the partner's last realised action; C with probability 1, 1, ``division`` in the
+    first round, after a C, after a D.
 
-    Source: ../shared/seeds/002 — "coercing states often succeed by exploiting political
-    divisions within the target states ... Internal divisions such as these ... give leaders in
-    the target state an incentive to make the problem go away by accommodating the coercing
-    state's demands."
+    Source: Walt (2021) — "coercing states often succeed by exploiting political divisions
+    within the target states ... Internal divisions such as these ... give leaders in the target
+    state an incentive to make the problem go away by accommodating the coercing state's
+    demands" (docs/sources.md).
     """
 
     key = "divided_target"
     name = "Divided Target"
     family = "coercion"
-    source = "002: coercers succeed by exploiting political divisions within the target"
+    source = "Walt 2021: coercers succeed by exploiting political divisions within the target"
     classifier = state_classifier(1, stochastic=True)
 
     def __init__(self, division: float = 0.5) -> None:
         super().__init__()
-        self.division = self._check_range("division", float(division), 0.0, 1.0)
+        self.division = check_range("division", division, 0.0, 1.0)
         self.name = parameterised_name("Divided Target", {"division": 0.5},
                                        {"division": self.division})
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        if not opponent.history or opponent.history[-1] == C:
-            return C
-        return self._random.random_choice(self.division)
+    def initial_state(self, partner):
+        return START
 
-    def finite_state_form(self) -> FiniteStateForm:
-        return reactive_form(1.0, self.division)
+    def cooperation(self, state):
+        return reactive_cooperation(state, 1.0, 1.0, self.division)
+
+    def transition(self, state, own, other):
+        return other
 
 
-class ResoluteTarget(StateStrategy):
+class ResoluteTarget(AutomatonStrategy):
     """A target state that refuses to cave and does not reward a coercer's first gesture.
 
     Behaviour: it cooperates until pressured. Pressure (a partner's realised D) is met by holding
@@ -138,18 +127,19 @@ class ResoluteTarget(StateStrategy):
         Consecutive rounds without pressure it needs before cooperating again (its memory
         depth).
 
-    Finite-state form: ``vigilance + 1`` states counting the partner's consecutive realised
-    cooperations (capped), starting in the top (cooperative) state.
+    Automaton: the partner's run of consecutive realised cooperations, capped at
+    ``vigilance``, starting at the top (cooperative) state.
 
-    Source: ../shared/seeds/002 — "Instead of caving, therefore, EU officials have framed the
-    conflict not as a 'migration crisis' but as an 'attempt of an authoritarian regime to try to
-    destabilize its democratic neighbors'"; giving in "would only invite repetition".
+    Source: Walt (2021) — "Instead of caving, therefore, EU officials have framed the conflict
+    not as a 'migration crisis' but as an 'attempt of an authoritarian regime to try to
+    destabilize its democratic neighbors'"; giving in "would only invite repetition"
+    (docs/sources.md).
     """
 
     key = "resolute_target"
     name = "Resolute Target"
     family = "coercion"
-    source = "002: the EU's refusal to cave to Belarus; giving in would invite repetition"
+    source = "Walt 2021: the EU's refusal to cave to Belarus; giving in would invite repetition"
     classifier = state_classifier(2)
 
     def __init__(self, vigilance: int = 2) -> None:
@@ -159,9 +149,11 @@ class ResoluteTarget(StateStrategy):
         self.name = parameterised_name("Resolute Target", {"vigilance": 2},
                                        {"vigilance": self.vigilance})
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        return D if D in opponent.history[-self.vigilance:] else C
+    def initial_state(self, partner):
+        return self.vigilance
 
-    def finite_state_form(self) -> FiniteStateForm:
-        k = self.vigilance
-        return streak_form(k, initial=k, cooperate_at={k})
+    def cooperation(self, state):
+        return 1.0 if state == self.vigilance else 0.0
+
+    def transition(self, state, own, other):
+        return streak(state, other, self.vigilance)

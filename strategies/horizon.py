@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import axelrod as axl
-
-from strategies._automata import reactive_form, row_payoffs
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
-
-C, D = axl.Action.C, axl.Action.D
+from strategies._automata import START, reactive_cooperation, row_payoffs
+from tournaments.strategy import (
+    AutomatonStrategy,
+    check_range,
+    parameterised_name,
+    state_classifier,
+)
 
 _TOLERANCE = 1e-12
 
@@ -25,7 +26,7 @@ def reciprocity_sustainable(R: float, S: float, T: float, P: float, discount: fl
             and discount * (R - S) >= T - R - _TOLERANCE)
 
 
-class ShortHorizonState(StateStrategy):
+class ShortHorizonState(AutomatonStrategy):
     """A government whose short time horizon decides between reciprocity and defection.
 
     Behaviour: it reads the game of the match (``match_attributes["game"]``; for an asymmetric
@@ -41,25 +42,25 @@ class ShortHorizonState(StateStrategy):
         γ, how much the state values round t (weight γ^t); filled in by the runner from the
         roster entry's ``discount``.
 
-    Finite-state form: three states (first round, partner last C, partner last D); Tit For Tat's
-    probabilities (1, 1, 0) when patient enough, All D's (0, 0, 0) otherwise, for the game in
-    ``match_attributes``.
+    Automaton: (patient enough or not, the partner's last realised action): Tit For Tat's
+    probabilities (1, 1, 0) when patient enough, Always Defect's otherwise, for the game of the
+    match.
 
-    Source: ../shared/seeds/004 — "The time horizons of almost all Western democracies are much
-    shorter because of these changes in domestic and international politics since the end of
-    the Cold War", and cooperation "if future payoffs are valued highly enough—this is the
-    so-called 'shadow of the future'"; 000 — the same passages.
+    Source: the rationalist-approach paper — "The time horizons of almost all Western
+    democracies are much shorter because of these changes in domestic and international
+    politics since the end of the Cold War", and cooperation "if future payoffs are valued
+    highly enough—this is the so-called 'shadow of the future'" (docs/sources.md).
     """
 
     key = "short_horizon"
     name = "Short-Horizon State"
     family = "horizon"
-    source = "004/000: shorter time horizons since the Cold War; the shadow of the future"
+    source = "Rationalist approach: shorter time horizons since the Cold War; shadow of future"
     classifier = state_classifier(1, makes_use_of={"game"})
 
     def __init__(self, discount: float = 1.0) -> None:
         super().__init__()
-        self.discount = self._check_range("discount", float(discount), 0.0, 1.0, low_open=True)
+        self.discount = check_range("discount", discount, 0.0, 1.0, low_open=True)
         self.name = parameterised_name("Short-Horizon State", {"discount": 1.0},
                                        {"discount": self.discount})
 
@@ -69,12 +70,12 @@ class ShortHorizonState(StateStrategy):
         return reciprocity_sustainable(*row_payoffs(self.match_attributes["game"]),
                                        self.discount)
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        if not self.reciprocates:
-            return D
-        return opponent.history[-1] if opponent.history else C
+    def initial_state(self, partner):
+        return self.reciprocates, START
 
-    def finite_state_form(self) -> FiniteStateForm:
-        if self.reciprocates:
-            return reactive_form(1.0, 0.0)
-        return reactive_form(0.0, 0.0, p_first=0.0)
+    def cooperation(self, state):
+        reciprocates, last = state
+        return reactive_cooperation(last, 1.0, 1.0, 0.0) if reciprocates else 0.0
+
+    def transition(self, state, own, other):
+        return state[0], other

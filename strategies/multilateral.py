@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import axelrod as axl
-
-from strategies._automata import largest_feasible, reactive_form, row_payoffs
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name, state_classifier
-
-C, D = axl.Action.C, axl.Action.D
+from strategies._automata import START, largest_feasible, reactive_cooperation, row_payoffs
+from tournaments.strategy import (
+    AutomatonStrategy,
+    check_range,
+    parameterised_name,
+    state_classifier,
+)
 
 
 def generosity(R: float, S: float, T: float, P: float, continuation: float = 1.0) -> float:
@@ -37,7 +38,7 @@ def generosity(R: float, S: float, T: float, P: float, continuation: float = 1.0
     return min(one_shot, all_d)
 
 
-class Multilateralist(StateStrategy):
+class Multilateralist(AutomatonStrategy):
     """A state committed to multilateral cooperation that forgives as much as is safe.
 
     Behaviour: Generous Tit For Tat. It cooperates in the first round and after every round in
@@ -55,26 +56,26 @@ class Multilateralist(StateStrategy):
         δ, the probability that the relationship continues after a round; filled in by the
         runner from the config's ``match.continuation`` (1 for fixed-length matches).
 
-    Finite-state form: three states (first round, partner last C, partner last D), intending C
-    with probabilities 1, 1, g; g uses the game in ``match_attributes`` (axelrod's default PD
-    until ``set_match_attributes`` is called).
+    Automaton: (g, the partner's last realised action), intending C with probabilities 1, 1, g
+    in the first round, after a C, after a D; g is computed when the match starts, from the
+    game of the match.
 
-    Source: ../shared/seeds/000 — cooperation when "interactions among states occur repeatedly
+    Source: Hollifield (2024) — cooperation when "interactions among states occur repeatedly
     with the same partners", the "shadow of the future", and the prerequisites of
     multilateralism, "indivisibility, generalized principles of conduct, and diffuse
-    reciprocity"; 004 — the same passages.
+    reciprocity" (docs/sources.md).
     """
 
     key = "multilateralist"
     name = "Multilateralist"
     family = "multilateral"
-    source = "000/004: shadow of the future; multilateralism and diffuse reciprocity"
+    source = "Hollifield 2024: shadow of the future; multilateralism, diffuse reciprocity"
     classifier = state_classifier(1, stochastic=True, makes_use_of={"game"})
 
     def __init__(self, continuation: float = 1.0) -> None:
         super().__init__()
-        self.continuation = self._check_range("continuation", float(continuation), 0.0, 1.0,
-                                              low_open=True)
+        self.continuation = check_range("continuation", continuation, 0.0, 1.0,
+                                        low_open=True)
         self.name = parameterised_name("Multilateralist", {"continuation": 1.0},
                                        {"continuation": self.continuation})
 
@@ -83,10 +84,12 @@ class Multilateralist(StateStrategy):
         """g for the current game and δ (see :func:`generosity`)."""
         return generosity(*row_payoffs(self.match_attributes["game"]), self.continuation)
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        if not opponent.history or opponent.history[-1] == C:
-            return C
-        return self._random.random_choice(self.forgiveness)
+    def initial_state(self, partner):
+        return self.forgiveness, START
 
-    def finite_state_form(self) -> FiniteStateForm:
-        return reactive_form(1.0, self.forgiveness)
+    def cooperation(self, state):
+        forgiveness, last = state
+        return reactive_cooperation(last, 1.0, 1.0, forgiveness)
+
+    def transition(self, state, own, other):
+        return state[0], other

@@ -1,8 +1,8 @@
 """The one registry of the project's state strategies.
 
-Every concrete :class:`~strategies.base.StateStrategy` subclass defined in a module of this package
-and carrying a non-empty ``key`` is registered, by discovery: there is no hand-kept list. Configs
-name a project strategy by its key (``suasion``) or by its display name (``Suasion``).
+Every concrete :class:`~tournaments.strategy.StateStrategy` subclass defined in a module of this
+package and carrying a non-empty ``key`` is registered, by discovery: there is no hand-kept list.
+Configs name a project strategy by its key (``suasion``) or by its display name (``Suasion``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from strategies.base import StateStrategy
+from tournaments.strategy import StateStrategy
 
 _NOT_STRATEGY_MODULES = {"base", "registry"}
 

@@ -1,25 +1,41 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m tournaments ARGS`` as a user would, capturing its output."""
+    """Run ``python -m tournaments ARGS`` in a subprocess, as a user would (a few smoke tests,
+    kill-and-resume and cluster tests; everything else runs in-process through :func:`cli`)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "tournaments", *args], capture_output=True,
                           text=True, cwd=cwd or ROOT, env=env, timeout=300)
 
 
+def cli_in_process(*args: str, cwd: Path | None = None) -> SimpleNamespace:
+    """Run the command line in this process with click's test runner; the result carries
+    ``returncode``, ``stdout`` and ``stderr`` like a finished subprocess."""
+    from tournaments.cli import cli as command
+
+    with contextlib.chdir(cwd or ROOT):
+        result = CliRunner().invoke(command, list(args), prog_name="tournaments",
+                                    catch_exceptions=False)
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout,
+                           stderr=result.stderr)
+
+
 @pytest.fixture
 def cli():
-    return run_cli
+    return cli_in_process
 
 
 def small_config(**overrides) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from tests.conftest import small_config
+from tests.conftest import run_cli, small_config
 
 
 def write(tmp_path, config, name="config.yaml"):
@@ -25,9 +25,10 @@ def test_help_lists_the_commands(cli):
     assert result.returncode == 0 and "run" in result.stdout
 
 
-def test_run_prints_a_ranking_and_writes_the_contract(cli, tmp_path):
+def test_run_prints_a_ranking_and_writes_the_contract(tmp_path):
+    """The one smoke test of the command line as a real process (python -m tournaments)."""
     config = write(tmp_path, small_config())
-    result = cli("run", str(config), "--out", str(tmp_path / "out"))
+    result = run_cli("run", str(config), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert "Defector" in result.stdout and "payoff/round" in result.stdout
     assert {"config.yaml", "manifest.json", "summary.csv", "pairwise.csv", "report.md"} <= {

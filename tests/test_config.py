@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from tests.conftest import small_config
-from tournaments.config import load_config
 from tournaments.errors import ConfigError, UserError
+from tournaments.model.config import load_config
 
 
 def test_defaults_filled_and_round_trip(tmp_path):

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import yaml
 
-from tournaments import equilibria as eq
+from tournaments.analysis import equilibria as eq
 from tournaments.errors import ConfigError, UserError
-from tournaments.games import asymmetric_game, builtin, symmetric_game
+from tournaments.model.games import asymmetric_game, builtin, symmetric_game
 
 
 def profiles(equilibria):
@@ -41,7 +41,7 @@ def test_figure4_stag_hunt_has_two_pure_and_one_mixed_equilibrium():
 
 
 def test_figure4_every_algorithm_agrees_and_nothing_is_rejected():
-    analysis = eq.analyze(builtin("stag_hunt"))
+    analysis = eq.equilibrium_analysis(builtin("stag_hunt"))
     assert analysis.rejected == 0 and analysis.errors == ()
     assert not analysis.degenerate and analysis.continua == ()
     everything = "support_enumeration+vertex_enumeration+pure_cells+indifference_grid"
@@ -81,7 +81,7 @@ def test_stag_hunt_mixed_equilibrium_closed_form(R, S, T, P):
 
 def test_figure5_leader_leads_unique_equilibrium():
     game = builtin("leader_leads")
-    analysis = eq.analyze(game)
+    analysis = eq.equilibrium_analysis(game)
     # Support strictly dominates Bash for the Leader (3 > 2, 3 > 2); the Public's best reply to
     # Support is Bash (4 > 3): a unique equilibrium, also the Leader's best outcome.
     assert profiles(analysis.equilibria) == [((1.0, 0.0), (3.0, 4.0), True)]
@@ -127,7 +127,7 @@ def test_degenerate_game_reports_the_ends_of_each_continuum():
     # The row player is indifferent everywhere; the column player matches the row's likelier
     # action. Equilibria: (p >= 1/2, C), (p <= 1/2, D) and (1/2, any q).
     game = asymmetric_game("asymmetric", [[1, 1], [1, 1]], [[1, 0], [0, 1]])
-    analysis = eq.analyze(game)
+    analysis = eq.equilibrium_analysis(game)
     assert analysis.degenerate
     assert [e.row[0] for e in analysis.equilibria] == [1.0, 0.0, 0.5, 0.5]
     assert [e.column[0] for e in analysis.equilibria] == [1.0, 0.0, 1.0, 0.0]
@@ -147,7 +147,7 @@ def test_degenerate_game_reports_the_ends_of_each_continuum():
 
 def test_all_zero_game_every_profile_and_a_failing_cross_check_is_reported():
     game = asymmetric_game("asymmetric", [[0, 0], [0, 0]], [[0, 0], [0, 0]])
-    analysis = eq.analyze(game)
+    analysis = eq.equilibrium_analysis(game)
     assert analysis.every_profile and len(analysis.equilibria) == 4
     assert all(e.pure for e in analysis.equilibria)
     assert [m.split(":")[0] for m in analysis.errors] == ["vertex_enumeration"]
@@ -166,7 +166,7 @@ def test_candidates_are_cleaned_and_verified(monkeypatch):
     ]
     monkeypatch.setattr(eq, "_nashpy_candidates",
                         lambda game: iter([("support_enumeration", candidates, None)]))
-    analysis = eq.analyze(builtin("stag_hunt"))
+    analysis = eq.equilibrium_analysis(builtin("stag_hunt"))
     assert analysis.rejected == 2
     bash = analysis.equilibria[1]
     assert bash.label == "(Bash, Bash)" and bash.row.tolist() == [0.0, 1.0]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from tournaments.evolution import (
+from tournaments.analysis.evolution import (
     ecological_dynamics,
     ecology_frame,
     fixation_matrix,

@@ -1,8 +1,9 @@
-"""The exact solver (tournaments.exact): closed forms, the literature, and axelrod simulation.
+"""The exact solver (tournaments.engines.exact): closed forms, the literature, and axelrod
+simulation.
 
 Payoffs are those of the migration Prisoner's Dilemma, (R, S, T, P) = (3, 0, 5, 1), unless a test
-says otherwise. "Per round" is the ratio estimator of DESIGN.md: Σ w_t E[x_t] / Σ w_t with
-w_t = (δγ)^t over the rounds t < T.
+says otherwise. "Per round" is the limit of the ratio estimator: Σ δ^t E[x_t] / Σ δ^t over the
+rounds t < T; a seat's own valuation ``discounted_payoff`` weights round t by (δγ)^t.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from strategies.base import FiniteStateForm
 from strategies.suasion import Suasion
-from tournaments import exact
 from tournaments._axelrod import load
-from tournaments.exact import (
+from tournaments.analysis.tables import ratio_estimate
+from tournaments.engines import exact
+from tournaments.engines.exact import (
     finite_state_form,
     memory_one_form,
     pairwise_frame,
@@ -22,8 +23,9 @@ from tournaments.exact import (
     solve_pair,
     solve_tournament,
 )
-from tournaments.games import builtin, symmetric_game
-from tournaments.scoring import ratio_estimate, score_match
+from tournaments.model.accounting import MATCH_FIELDS, score_actions
+from tournaments.model.automaton import FiniteStateForm, Partner
+from tournaments.model.games import builtin, symmetric_game
 
 axl = load()
 C, D = axl.Action.C, axl.Action.D
@@ -59,8 +61,11 @@ def test_tft_vs_defector_discounted_fixed_turns():
     res = solve_pair(TFT, ALLD, PD, turns=n, discounts=(g, 1.0))
     weights = g ** np.arange(n)
     expected = (S + P * weights[1:].sum()) / weights.sum()
-    np.testing.assert_allclose(res.mean_payoff, [expected, (T + 9 * P) / 10])
-    np.testing.assert_allclose(res.cooperation_rate, [0.1, 0.0])  # rates count rounds
+    np.testing.assert_allclose(res.discounted_payoff, [expected, (T + 9 * P) / 10])
+    # the common yardstick is undiscounted: γ changes only the state's own valuation
+    np.testing.assert_allclose(res.mean_payoff, [(S + 9 * P) / 10, (T + 9 * P) / 10])
+    np.testing.assert_allclose(res.gross_payoff, res.mean_payoff)
+    np.testing.assert_allclose(res.cooperation_rate, [0.1, 0.0])
 
 
 def test_tft_vs_defector_continuation_and_noise():
@@ -74,7 +79,7 @@ def test_tft_vs_defector_continuation_and_noise():
     u0, u1 = q0 * u_c + (1 - q0) * u_d, q1 * u_c + (1 - q1) * u_d
     res = solve_pair(TFT, ALLD, PD, continuation=delta, noise=eps)
     assert res.mean_payoff[0] == pytest.approx((1 - delta) * u0 + delta * u1, abs=1e-12)
-    assert res.mean_payoff[0] == pytest.approx(1.0105, abs=5e-5)  # the figure in DESIGN.md
+    assert res.mean_payoff[0] == pytest.approx(1.0105, abs=5e-5)  # axelrod's mean: 0.871
     assert res.cooperation_rate[0] == pytest.approx((1 - delta) * q0 + delta * q1)
     assert res.cooperation_rate[1] == pytest.approx(eps)
 
@@ -173,8 +178,8 @@ def test_suasion_pays_for_cooperation():
     np.testing.assert_allclose(res.mean_payoff, [R - pay, R + eta * pay])
     # With noise both play TFT: x_t = P(a seat realises C in round t) solves
     # x_{t+1} = ε + (1-2ε) x_t, x_0 = 1-ε, so x_t = 1/2 + (1/2-ε)(1-2ε)^t and with weights c^t
-    # f(c) = (1-c) Σ c^t x_t = 1/2 + (1/2-ε)(1-c)/(1-c(1-2ε)). Suasion pays pay·x_t each round,
-    # weighted by its own γ; TFT receives η times that, weighted by TFT's γ.
+    # f(c) = (1-c) Σ c^t x_t = 1/2 + (1/2-ε)(1-c)/(1-c(1-2ε)). Suasion pays pay·x_t each round
+    # (c = δ: rounds weigh equally whatever the states' γ); TFT receives η times that.
     eps, delta, g0, g1 = 0.05, 0.9, 0.95, 0.8
 
     def f(c):
@@ -182,9 +187,14 @@ def test_suasion_pays_for_cooperation():
 
     res = solve_pair(suasion, TFT, PD, noise=eps, continuation=delta, discounts=(g0, g1),
                      transfer_efficiency=eta)
-    assert res.paid[0] == pytest.approx(pay * f(delta * g0), abs=1e-12)
-    assert res.received[1] == pytest.approx(eta * pay * f(delta * g1), abs=1e-12)
+    assert res.paid[0] == pytest.approx(pay * f(delta), abs=1e-12)
+    assert res.received[1] == pytest.approx(eta * pay * f(delta), abs=1e-12)
     np.testing.assert_allclose(res.cooperation_rate, f(delta), atol=1e-12)
+    # a state's own valuation weights round t by (δγ)^t; the chain of play does not depend on
+    # δ, so it equals the net payoff per round of the same pair at continuation δγ
+    same = solve_pair(suasion, TFT, PD, noise=eps, continuation=delta * g1,
+                      transfer_efficiency=eta)
+    assert res.discounted_payoff[1] == pytest.approx(same.mean_payoff[1], abs=1e-12)
     net = res.gross_payoff - res.paid + res.received - res.sanction_cost - res.sanction_suffered
     np.testing.assert_allclose(res.mean_payoff, net)
 
@@ -292,9 +302,9 @@ def simulate(pa, pb, *, reps, noise, continuation, turns, discounts, eta, seed):
         plays = axl.Match((pa, pb), game=PD.to_axelrod(), noise=noise, seed=seed + r,
                           **kw).play()
         acts = np.array([[x == D, y == D] for x, y in plays], dtype=np.int8).reshape(-1, 2)
-        adj = tuple(p.adjustments(acts[:, k], acts[:, 1 - k]) if hasattr(p, "adjustments")
-                    else None for k, p in enumerate((pa, pb)))
-        out.append(score_match(PD, acts, adj, discounts, eta))
+        adj = tuple(p.adjustments(acts[:, k], acts[:, 1 - k], Partner())
+                    if hasattr(p, "adjustments") else None for k, p in enumerate((pa, pb)))
+        out.append(score_actions(PD, acts, adj, discounts, eta))
     return np.array(out)
 
 
@@ -315,16 +325,18 @@ def test_agrees_with_axelrod_simulation(case):
     eta = 0.6
     sim = simulate(pa, pb, reps=500, eta=eta, seed=1000 * case, **kw)
     res = solve_pair(form(pa), form(pb), PD, transfer_efficiency=eta, **kw)
-    fields = {"mean_payoff": 7, "paid": 3, "received": 4}  # columns of score_match
+    k = MATCH_FIELDS.index
+    fields = {"mean_payoff": ("net", "rounds"), "paid": ("paid", "rounds"),
+              "received": ("received", "rounds"),
+              "cooperation_rate": ("cooperation_rate", "rounds"),
+              "discounted_payoff": ("discounted_net", "discount_weight")}
     for seat in (0, 1):
-        for col, k in fields.items():
-            est, se = ratio_estimate(sim[:, seat, k], sim[:, seat, 1])
+        for col, (x, w) in fields.items():
+            est, se = ratio_estimate(sim[:, seat, k(x)], sim[:, seat, k(w)])
             if se == 0:
                 assert res[col][seat] == pytest.approx(est, abs=1e-12)
             else:
                 assert abs(res[col][seat] - est) / se < 4, (col, seat, res[col][seat], est)
-        est, se = ratio_estimate(sim[:, seat, 9], sim[:, seat, 0])  # cooperations / rounds
-        assert abs(res.cooperation_rate[seat] - est) / se < 4
 
 
 @pytest.mark.parametrize("payer", ["suasion", "issue_linkage"])
@@ -332,7 +344,7 @@ def test_agrees_with_axelrod_simulation(case):
 def test_property_swapping_seats_swaps_values_with_adjustments(payer, partner):
     """A symmetric game's values do not depend on which seat the paying state sits in (a
     regression: seat 1's adjustments were once read in the wrong layout)."""
-    from tournaments.players import resolve
+    from tournaments.model.roster import resolve
 
     game = builtin("prisoners_dilemma")
     a = exact.finite_state_form(resolve(payer)[0]())

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, small_config
-from tournaments import api, players
+from tournaments import api
+from tournaments.model import roster as players
 
 PLUGIN = ROOT / "examples" / "plugins" / "externalisation.py"
 
@@ -87,7 +88,7 @@ class Sneaky(axl.Player):
 
 def test_check_strategy_passes_a_good_plugin_and_fails_a_dishonest_one(cli, tmp_path):
     good = cli("check-strategy", f"{PLUGIN}:Externalisation", "--param", "fee=0.5")
-    assert good.returncode == 0 and "11 passed, 0 failed" in good.stdout
+    assert good.returncode == 0 and "12 passed, 0 failed" in good.stdout
     (tmp_path / "sneaky.py").write_text(BROKEN)
     bad = cli("check-strategy", "sneaky.py:Sneaky", cwd=tmp_path)
     assert bad.returncode == 3 and "FAIL" in bad.stdout

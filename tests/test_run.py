@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from tests.conftest import small_config
-from tournaments import api, outputs
+from tournaments import api
 from tournaments.errors import ConfigError, UserError
+from tournaments.output import store as outputs
 
 
 def pair(result, player, opponent):
@@ -48,9 +49,13 @@ def test_discounted_player_against_a_known_sequence():
                                   {"strategy": "Alternator"}],
                           match={"turns": 4, "repetitions": 2})
     result = api.run(config, progress=False)
-    # (C,C) (C,D) (D,C) (C,D): (3 + 0.5*0 + 0.25*5 + 0.125*0) / 1.875
-    assert pair(result, "Tit For Tat", "Alternator").mean_payoff == pytest.approx(4.25 / 1.875)
+    # (C,C) (C,D) (D,C) (C,D): TFT's own valuation (3 + 0.5*0 + 0.25*5 + 0.125*0) / 1.875 ...
+    tft = pair(result, "Tit For Tat", "Alternator")
+    assert tft.discounted_payoff == pytest.approx(4.25 / 1.875)
+    # ... but its payoff per round, the common yardstick, is undiscounted: (3 + 0 + 5 + 0) / 4
+    assert tft.mean_payoff == pytest.approx(8 / 4) and tft.gross_payoff == pytest.approx(2.0)
     assert pair(result, "Alternator", "Tit For Tat").mean_payoff == pytest.approx(13 / 4)
+    assert pair(result, "Alternator", "Tit For Tat").discounted_payoff == pytest.approx(13 / 4)
 
 
 def test_side_payments_through_the_runner():
@@ -102,7 +107,7 @@ def test_unknown_strategy_suggests_close_matches():
 
 def test_bad_strategy_parameter_names_the_range():
     roster = [{"strategy": "suasion", "params": {"payment": -1}}, {"strategy": "Defector"}]
-    with pytest.raises(ConfigError, match=r"roster\[0\]\.params.*'payment' = -1.0 must lie in"):
+    with pytest.raises(ConfigError, match=r"roster\[0\]\.params.*'payment' = -1 must lie in"):
         api.run(small_config(roster=roster))
 
 
@@ -155,7 +160,7 @@ def test_existing_directory_is_kept_and_failures_leave_nothing(tmp_path, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tournaments.report.tournament_report", broken)
+    monkeypatch.setattr("tournaments.output.report.tournament_report", broken)
     with pytest.raises(RuntimeError):
         api.save(result, out, force=True)
     assert (out / "summary.csv").read_bytes() == before
@@ -195,7 +200,8 @@ def test_exact_and_simulated_runs_agree_with_payments():
     roster = [{"strategy": "suasion", "params": {"payment": 1.0}},
               {"strategy": "issue_linkage"}, {"strategy": "Random"}, {"strategy": "Defector"}]
     match = {"continuation": 0.9, "noise": 0.05, "repetitions": 400}
-    exact = api.run(small_config(roster=roster, match={**match, "engine": "exact"}),
+    exact = api.run(small_config(roster=roster, match={"continuation": 0.9, "noise": 0.05,
+                                                       "engine": "exact"}),
                     progress=False).pairwise.set_index(["player", "opponent"])
     simulated = api.run(small_config(roster=roster, match=match),
                         progress=False).pairwise.set_index(["player", "opponent"])

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from tests.conftest import small_config
-from tournaments import api, evolution, moran
-from tournaments.config import load_config
-from tournaments.players import build_specs
+from tournaments import api
+from tournaments.analysis import evolution
+from tournaments.model import topology
+from tournaments.model.config import load_config
 
 # 10 fixed turns, no noise: payoff per round of row against column (hand-computed)
 #            TFT   Defector  Cooperator
@@ -112,7 +113,7 @@ def test_moran_runs_are_seeded_and_fixate():
 @pytest.mark.slow
 def test_moran_fixation_agrees_with_the_exact_probability():
     """One Tit For Tat among three Defectors, 5-turn matches, w = 1: the project's Moran runs
-    (axelrod's MoranProcess with net-payoff fitness) against the closed form."""
+    (axelrod's MoranProcess on the net payoff matrix) against the closed form."""
     runs = 600
     config = small_config(kind="moran", roster=[{"strategy": "Tit For Tat", "count": 1},
                                                 {"strategy": "Defector", "count": 3}],
@@ -131,11 +132,12 @@ def test_club_topology_links_members_and_draws_cross_links_once():
     roster = [{"strategy": "Tit For Tat", "club": "EU", "count": 2},
               {"strategy": "Cooperator", "club": "EU"}, {"strategy": "Defector", "count": 2}]
     config = load_config(small_config(roster=roster, topology={"kind": "clubs"}))
-    members = moran.population(build_specs(config))
-    assert moran.interaction_edges(config, members) == [(0, 1), (0, 2), (1, 2)]
-    everyone = config.model_copy(update={"topology": config.topology.model_copy(
-        update={"cross_club_probability": 1.0})})
-    assert len(moran.interaction_edges(everyone, members)) == 10
+    members = [topology.Member("Tit For Tat", 0, "EU"), topology.Member("Tit For Tat", 1, "EU"),
+               topology.Member("Cooperator", 0, "EU"), topology.Member("Defector", 0),
+               topology.Member("Defector", 1)]
+    assert topology.edges(config.topology, config.seed, members) == [(0, 1), (0, 2), (1, 2)]
+    everyone = config.topology.model_copy(update={"cross_club_probability": 1.0})
+    assert len(topology.edges(everyone, config.seed, members)) == 10
     # in the tournament, outsiders are linked to nobody: Defector's mean has no opponents
     result = api.run(config, progress=False)
     counted = result.pairwise[result.pairwise.counted]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, run_cli
-from tournaments import sweep_analysis
+from tournaments.analysis import thresholds as sweep_analysis
 from tournaments.errors import ConfigError
 from tournaments.sweep import expand, run_sweep, set_path
 
@@ -99,10 +99,10 @@ def test_loop_and_dask_give_identical_bytes(tmp_path):
     assert (loop.out / "heatmap_cooperation.png").exists()
 
 
-def test_existing_sweep_needs_resume(tmp_path):
+def test_existing_sweep_needs_resume(tmp_path, cli):
     config = write_config(tmp_path, dict(BASE, sweep={"cells": [{"match.noise": 0.0}]}))
     run_sweep(config, tmp_path / "out", executor="loop", progress=False)
-    result = run_cli("sweep", str(config), "--out", str(tmp_path / "out"))
+    result = cli("sweep", str(config), "--out", str(tmp_path / "out"))
     assert result.returncode == 2 and "--resume" in result.stderr
 
 
@@ -129,11 +129,11 @@ class Fragile(axl.Player):
 '''
 
 
-def test_a_failing_cell_is_recorded_and_the_sweep_goes_on(tmp_path):
+def test_a_failing_cell_is_recorded_and_the_sweep_goes_on(tmp_path, cli):
     (tmp_path / "fragile.py").write_text(FRAGILE)
     config = dict(BASE, roster=[{"strategy": "fragile.py:Fragile"}, {"strategy": "Defector"}],
                   sweep={"grid": {"roster[0].params.fail": [False, True]}})
-    result = run_cli("sweep", str(write_config(tmp_path, config)), "--out",
+    result = cli("sweep", str(write_config(tmp_path, config)), "--out",
                      str(tmp_path / "out"), "--workers", "1")
     assert result.returncode == 3, result.stderr
     assert "1 cell(s) failed" in result.stderr and "this cell breaks" in result.stderr
@@ -202,7 +202,7 @@ def test_labels_with_dots_and_run_keeps_the_sweep_section(tmp_path):
     data = {"roster": [{"strategy": "divided_target", "label": "Target (division 0.5)"}]}
     set_path(data, "roster[Target (division 0.5)].params.division", 0.7)
     assert data["roster"][0]["params"] == {"division": 0.7}
-    from tournaments.config import load_config
+    from tournaments.model.config import load_config
 
     assert load_config(BASE).sweep == BASE["sweep"]  # run plays the base, keeps the section
 

@@ -1,10 +1,9 @@
 """Import axelrod once, fast.
 
-``import axelrod`` classifies every strategy with ``inspect.getsource`` (~12,000 calls, most of
-the ~10 s import measured here: DESIGN.md). Memoising ``inspect.getsource`` for the duration of the
+``import axelrod`` classifies every strategy with ``inspect.getsource`` (~12,000 calls, most of the
+~10 s import measured on a 2-core machine). Memoising ``inspect.getsource`` for the duration of the
 import gives the same classifiers in about a third of the time. Only code that plays imports
-axelrod, through :func:`load`.
-"""
+axelrod, through :func:`load`. """
 
 from __future__ import annotations
 

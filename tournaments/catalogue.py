@@ -13,8 +13,7 @@ import math
 from typing import Any
 
 from tournaments._axelrod import load as load_axelrod
-
-ENTRY_POINT_GROUP = "migration_tournaments.strategies"
+from tournaments.model.roster import ENTRY_POINT_GROUP
 
 
 def _json_safe(value: Any) -> Any:
@@ -112,3 +111,77 @@ def strategy_records() -> list[dict[str, Any]]:
     for cls in sorted(axl.all_strategies, key=lambda c: c.name):
         records.append(_record(cls, cls.__name__, "axelrod"))
     return records
+
+
+def _docstring_markdown(doc: str) -> str:
+    """A numpydoc class docstring (after its summary line) as Markdown: the ``Parameters``
+    section becomes a list, everything else is kept as written."""
+    lines = doc.split("\n\n", 1)[1].splitlines() if "\n\n" in doc else []
+    out, k = [], 0
+    while k < len(lines):
+        if lines[k].strip() == "Parameters" and k + 1 < len(lines) and set(lines[k + 1]) == {"-"}:
+            out.append("**Parameters**\n")
+            k += 2
+            while k < len(lines) and lines[k].strip():
+                name, _, kind = lines[k].partition(" : ")
+                k += 1
+                text = []
+                while k < len(lines) and lines[k].startswith("    "):
+                    text.append(lines[k].strip())
+                    k += 1
+                out.append(f"- `{name.strip()}` ({kind.strip()}): {' '.join(text)}")
+            continue
+        out.append(lines[k])
+        k += 1
+    return "\n".join(out).strip()
+
+
+def strategy_reference() -> str:
+    """``docs/reference/strategies.md``: the project's strategies, from their docstrings and the
+    registry (``tournaments strategies --markdown`` prints it; a test keeps the page current)."""
+    from strategies.registry import project_strategies
+    from tournaments.model.automaton import MAX_FORM_STATES
+
+    strategies = project_strategies()
+    lines = [
+        "# Strategy reference",
+        "",
+        "The project's state strategies (origin `project`), generated from their class "
+        "docstrings by `tournaments strategies --markdown`. Every one of axelrod's ~240 "
+        "strategies is usable by name beside them (`tournaments strategies` lists them all). "
+        "Parameters go in a roster entry's `params`; a parameter outside its range is a config "
+        "error (exit code 2). Every project strategy is written as an automaton "
+        "(`tournaments.strategy.AutomatonStrategy`) that drives its play and that the exact "
+        "solver enumerates; the *Automaton* paragraph of each says what its states are. "
+        f"An automaton with more than {MAX_FORM_STATES:,} reachable states, or a pair whose "
+        "joint chain exceeds that, is simulated. Sources are cited in full in "
+        "[../sources.md](../sources.md).",
+        "",
+        "The runner fills in `continuation` (from `match.continuation`), `discount` (from the "
+        "entry's `discount`) and `club` (from the entry's `club`) for a strategy whose "
+        "constructor takes them, unless `params` sets them.",
+        "",
+        "## Overview",
+        "",
+        "| key | name | family | parameters (default) | source |",
+        "|---|---|---|---|---|",
+    ]
+    for key, cls in strategies.items():
+        params = ", ".join(f"`{k}` = {v!r}" for k, v in _parameters(cls).items()) or "—"
+        lines.append(f"| `{key}` | {cls.name} | {cls.family} | {params} | {cls.source} |")
+    lines += ["", "## The strategies", ""]
+    for key, cls in strategies.items():
+        doc = inspect.getdoc(cls) or ""
+        player = cls()
+        classifier = player.classifier
+        lines += [
+            f"### `{key}` — {cls.name}",
+            "",
+            f"*{_description(cls)}* Family `{cls.family}`; class "
+            f"`{cls.__module__}.{cls.__name__}`; memory depth {classifier['memory_depth']}; "
+            f"stochastic: {'yes' if classifier['stochastic'] else 'no'}.",
+            "",
+            _docstring_markdown(doc),
+            "",
+        ]
+    return "\n".join(lines)

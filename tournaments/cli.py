@@ -54,7 +54,7 @@ def _show_warnings() -> None:
 def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
         force: bool) -> None:
     """Run CONFIG and write a ranked, reproducible results directory."""
-    from tournaments.config import load_config
+    from tournaments.model.config import load_config
 
     _show_warnings()
     loaded = load_config(config, overrides={"seed": seed, "processes": processes})
@@ -107,7 +107,7 @@ def sweep(config: Path, out: Path | None, scheduler: str | None, workers: int | 
 @click.option("--json", "as_json", is_flag=True, help="Print the equilibria as JSON.")
 def equilibria(game_or_config: str, as_json: bool) -> None:
     """Nash equilibria (pure and mixed) of a built-in game or of a config's game."""
-    from tournaments import equilibria as eq
+    from tournaments.analysis import equilibria as eq
 
     game = eq.load_game(game_or_config)
     if as_json:
@@ -122,11 +122,11 @@ def equilibria(game_or_config: str, as_json: bool) -> None:
 @click.argument("results_dir", type=click.Path(path_type=Path))
 def analyze(results_dir: Path) -> None:
     """Write the survival analysis of a tournament's RESULTS_DIR and print its ranking."""
-    from tournaments import api, outputs
+    from tournaments import api
+    from tournaments.output import store
 
     result = api.load_result(results_dir)
-    result.survival = api.analyze(result, source=str(results_dir / "config.yaml"))
-    written = outputs.rewrite_analysis(result, results_dir)
+    written = store.rewrite_analysis(result, results_dir)
     if result.survival is None:
         click.echo("no survival analysis: the game is asymmetric")
     else:
@@ -164,10 +164,15 @@ def verify(results_dir: Path) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the catalogue as JSON.")
-def strategies(as_json: bool) -> None:
+@click.option("--markdown", is_flag=True,
+              help="Print the reference page of the project's strategies (Markdown).")
+def strategies(as_json: bool, markdown: bool) -> None:
     """The catalogue: project strategies, installed plug-ins and axelrod's."""
-    from tournaments.catalogue import strategy_records
+    from tournaments.catalogue import strategy_records, strategy_reference
 
+    if markdown:
+        click.echo(strategy_reference())
+        return
     records = strategy_records()
     if as_json:
         import json
@@ -200,7 +205,7 @@ def check_strategy(target: str, params: tuple[str, ...]) -> None:
     import yaml
 
     from tournaments.conformance import check_player_class
-    from tournaments.players import resolve
+    from tournaments.model.roster import resolve
 
     kwargs = {}
     for item in params:

@@ -2,10 +2,12 @@
 
 :func:`check_player_class` runs the checks of axelrod's reusable ``TestPlayer`` base that a
 tournament relies on (clone, pickle, reset, seeded play under noise, honest classifier) plus
-the project's contract (pure payoff adjustments, an exact finite-state form). It plays real
-axelrod matches and returns one :class:`CheckResult` per check; it never raises for a faulty
-strategy. ``tournaments check-strategy MODULE:CLASS`` prints these results; the test suite runs
-them on every registered strategy.
+the project's contract (pure payoff adjustments; for an automaton strategy, play that is the
+automaton's and an exact form that agrees with play against partners of every kind the automaton
+tells apart — club members and outsiders, each role — noiselessly round by round and, under
+noise, statistically). It plays real axelrod matches and returns one :class:`CheckResult` per
+check; it never raises for a faulty strategy. ``tournaments check-strategy MODULE:CLASS``
+prints these results; the test suite runs them on every registered strategy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from tournaments._axelrod import load as load_axelrod
+from tournaments.model.automaton import Partner
+from tournaments.strategy import AutomatonStrategy
 
 #: Classifier keys every strategy must declare (axelrod's core classifiers).
 REQUIRED_CLASSIFIER_KEYS = ("memory_depth", "stochastic", "long_run_time", "inspects_source",
@@ -126,7 +130,11 @@ def check_player_class(cls: type, params: dict | None = None) -> list[CheckResul
     results.append(CheckResult("instantiates", True, f"{player.name}"))
     classifier = dict(getattr(player, "classifier", {}))
 
-    reference = _play_all(axl, make, noise=NOISE)
+    try:
+        reference = _play_all(axl, make, noise=NOISE)
+    except Exception as err:  # a strategy that cannot play fails here, not with a traceback
+        results.append(CheckResult("plays matches", False, f"{type(err).__name__}: {err}"))
+        return results
 
     def same_as_reference(label: str, produce: Callable[[], Any]) -> Callable[[], str]:
         def check() -> str:
@@ -187,8 +195,8 @@ def check_player_class(cls: type, params: dict | None = None) -> list[CheckResul
             for n in (0, 1, 25):
                 own = rng.integers(0, 2, n).astype(np.int8)
                 other = rng.integers(0, 2, n).astype(np.int8)
-                first = adjust(own.copy(), other.copy())
-                second = adjust(own.copy(), other.copy())
+                first = adjust(own.copy(), other.copy(), Partner())
+                second = adjust(own.copy(), other.copy(), Partner())
                 if first is None:
                     assert second is None, "returns None once and an array once"
                     continue
@@ -202,21 +210,41 @@ def check_player_class(cls: type, params: dict | None = None) -> list[CheckResul
         run("adjustments", adjustments_check)
 
     if callable(getattr(player, "finite_state_form", None)):
-        run("finite-state form exact", lambda: _form_check(axl, make))
+        results.append(CheckResult(
+            "no stale form method", False,
+            "finite_state_form() is not read by the engine: write the strategy as a "
+            "tournaments.strategy.AutomatonStrategy, whose automaton drives its play and is "
+            "solved exactly"))
+    if isinstance(player, AutomatonStrategy):
+        run("play is the automaton's", lambda: _driven_check(cls))
+        run("finite-state form agrees with play", lambda: _form_check(axl, make))
 
     return results
 
 
-def form_of(player, opponent):
-    """The finite-state form of ``player`` against ``opponent`` (None when it has none).
+def _driven_check(cls: type) -> str:
+    overridden = [m for m in ("strategy", "adjustments", "automaton")
+                  if getattr(cls, m) is not getattr(AutomatonStrategy, m)]
+    assert not overridden, (f"overrides {', '.join(overridden)}: play, adjustments and the "
+                            "exact form must all come from the automaton's methods")
+    return "strategy(), adjustments() and the form all run the automaton"
 
-    Strategies whose play depends on the partner's public information (club strategies) offer
-    ``finite_state_form_for(opponent)``; the others ``finite_state_form()``.
-    """
-    specific = getattr(player, "finite_state_form_for", None)
-    if callable(specific):
-        return specific(opponent)
-    return player.finite_state_form()
+
+def partner_variants(player) -> list[Partner]:
+    """Partners of every kind an automaton could tell apart: the player's own club, another
+    club and none, each with no role and each of the migration roles; one partner per distinct
+    form (an automaton that ignores public information gives one)."""
+    clubs = [c for c in (getattr(player, "club", None), "another club") if c is not None]
+    kinds = [Partner(club, role) for club in (*clubs, None)
+             for role in (None, "receiving", "sending")]
+    seen, out = [], []
+    for partner in kinds:
+        form = player.automaton(partner)
+        if form is None or any(form.same_as(f) for f in seen):
+            continue
+        seen.append(form)
+        out.append(partner)
+    return out
 
 
 def form_mismatch(form, history: list, adjustments: np.ndarray | None = None) -> str | None:
@@ -251,28 +279,59 @@ def form_mismatch(form, history: list, adjustments: np.ndarray | None = None) ->
     return None
 
 
+#: Matches per (partner kind, opponent) of the statistical check, their length, its noise, and
+#: the |z| above which a difference between simulation and the exact value fails it.
+STAT_MATCHES, STAT_TURNS, STAT_NOISE, STAT_Z = 40, 15, 0.05, 5.0
+
+
 def _form_check(axl, make) -> str:
-    checked = 0
-    for seed in (1, 2):
-        for opponent in _opponents(axl):
+    from tournaments.engines.exact import finite_state_form, solve_pair
+    from tournaments.engines.simulate import adjustments_of
+    from tournaments.model.games import builtin
+
+    game = builtin("prisoners_dilemma")
+    variants = partner_variants(make())
+    if not variants:
+        return "automaton too large for an exact form: nothing to check"
+    noiseless = statistical = 0
+    worst = 0.0
+    for partner in variants:
+        for k, opponent in enumerate(_opponents(axl)):
+            opponent.club, opponent.role = partner.club, partner.role
             player = make()
-            history = _play(axl, player, opponent, seed=seed, noise=0.0)
-            form = form_of(player, opponent)
-            if form is None:
-                continue
-            probabilities = (form.coop_prob, form.transition, form.initial)
-            assert all(np.all((x >= 0) & (x <= 1)) for x in probabilities), \
-                "probabilities outside [0, 1]"
-            assert form.adjustments is None or np.all(np.isfinite(form.adjustments)), \
-                "non-finite adjustments in the form"
+            history = _play(axl, player, opponent, seed=1 + k, noise=0.0)
+            form = player.automaton(partner)
             own = np.array([a for a, _ in history], dtype=np.int8)
             other = np.array([b for _, b in history], dtype=np.int8)
-            adjust = getattr(player, "adjustments", None)
-            adjustments = adjust(own, other) if callable(adjust) else None
-            problem = form_mismatch(form, history,
-                                    None if adjustments is None else np.asarray(adjustments))
-            assert problem is None, f"against {opponent.name}: {problem}"
-            checked += 1
-    if not checked:
-        return "no finite-state form (unbounded memory): nothing to check"
-    return f"form agrees with axelrod's play in {checked} noiseless matches"
+            adjustments = adjustments_of(player, own, other, partner)
+            problem = form_mismatch(form, history, adjustments)
+            assert problem is None, f"against {opponent.name} ({partner}): {problem}"
+            noiseless += 1
+            opponent_form = finite_state_form(opponent)
+            if opponent_form is None:
+                continue
+            exact = solve_pair(form, opponent_form, game, noise=STAT_NOISE, turns=STAT_TURNS)
+            samples = []
+            for seed in range(STAT_MATCHES):
+                player, rival = make(), opponent.clone()
+                rival.club, rival.role = partner.club, partner.role
+                rounds = _play(axl, player, rival, seed=10_000 + seed, noise=STAT_NOISE,
+                               turns=STAT_TURNS)
+                own = np.array([a for a, _ in rounds], dtype=np.int8)
+                paid = adjustments_of(player, own, np.array([b for _, b in rounds]), partner)
+                samples.append((np.mean(own == 0),
+                                0.0 if paid is None else paid[:, 0].mean()))
+            for column, values in zip(("cooperation_rate", "paid"), np.transpose(samples),
+                                      strict=True):
+                target = float(exact[column][0])
+                spread = values.std(ddof=1) / np.sqrt(len(values))
+                gap = abs(values.mean() - target)
+                z = gap / spread if spread > 0 else (0.0 if gap < 1e-9 else np.inf)
+                worst = max(worst, z)
+                assert z <= STAT_Z, (f"against {opponent.name} ({partner}), noise {STAT_NOISE}: "
+                                     f"simulated {column} {values.mean():.4f} vs exact "
+                                     f"{target:.4f} (|z| = {z:.1f})")
+            statistical += 1
+    return (f"{len(variants)} kind(s) of partner: {noiseless} noiseless matches agree round by "
+            f"round; {statistical} noisy panels agree with the exact values (max |z| "
+            f"{worst:.2f})")

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tournaments.config import Config, _read_yaml, load_config
 from tournaments.errors import ConfigError, UserError
+from tournaments.model.config import Config, _read_yaml, load_config
+from tournaments.model.seeds import derive_seed
+from tournaments.output import store
 
 _INDEX = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<selector>[^\]]+)\]$")
 
@@ -164,7 +166,7 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
         try:
             config = load_config(data, origin=origin)
             if check_strategies:
-                from tournaments.players import build_specs
+                from tournaments.model.roster import build_specs
 
                 build_specs(config, source=origin)
         except ConfigError as err:
@@ -177,17 +179,15 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
 
 
 def _cell_seed(root: int, point: dict) -> int:
-    from tournaments.runner import derive_seed
-
     return derive_seed(root, "cell", json.dumps(point, sort_keys=True, default=str))
 
 
 def run_cell(cell: Cell, source: str) -> tuple[str, Any, str | None]:
     """Run one cell; return (cell id, its summary frame with parameter columns, error text)."""
-    from tournaments import api
+    from tournaments.pipeline import run
 
     try:
-        result = api.run(cell.config, progress=False, source=source)
+        result = run(cell.config, progress=False, source=source)
     except Exception as err:  # a failing cell is recorded and the sweep goes on
         detail = "".join(traceback.format_exception_only(type(err), err)).strip()
         return cell.id, None, detail
@@ -237,8 +237,6 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
     """
     from tqdm.auto import tqdm
 
-    from tournaments import outputs
-
     start = time.perf_counter()
     source = str(source)
     base, cells, settings = expand(source)
@@ -256,7 +254,7 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
     cell_dir.mkdir(parents=True, exist_ok=True)
     for stale in cell_dir.glob(".*.tmp-*"):  # half-written by a killed run: never counted
         stale.unlink()
-    _atomic_write(out / "config.yaml", resolved)
+    store.write_text(out / "config.yaml", resolved)
     todo = [c for c in cells if not (cell_dir / f"{c.id}.csv").exists()]
     for cell in todo:  # a failure recorded in an earlier attempt is tried again
         (cell_dir / f"{cell.id}.error.txt").unlink(missing_ok=True)
@@ -267,11 +265,9 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
     def record(results: list) -> None:
         for ident, frame, error in results:
             if error is None:
-                tmp = cell_dir / f".{ident}.csv.tmp-{os.getpid()}"
-                outputs.write_csv(frame, tmp)
-                tmp.replace(cell_dir / f"{ident}.csv")
+                store.write_csv(frame, cell_dir / f"{ident}.csv")
             else:
-                _atomic_write(cell_dir / f"{ident}.error.txt", error + "\n")
+                store.write_text(cell_dir / f"{ident}.error.txt", error + "\n")
                 failed.append((ident, error))
             bar.update()
             bar.set_postfix(failed=len(failed))
@@ -285,9 +281,7 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
             _run_on_dask(batches, source, scheduler or settings["scheduler"], workers, record)
     finally:
         bar.close()
-    from tournaments import sweep_analysis
-
-    sweep_analysis.write_aggregates(out, cells, settings)
+    write_aggregates(out, cells, settings)
     return SweepOutcome(out=out, cells=len(cells), done=len(cells) - len(failed), failed=failed,
                         wall_time=time.perf_counter() - start)
 
@@ -326,7 +320,32 @@ def _resolved_yaml(base: Config, settings: dict) -> str:
                           allow_unicode=True)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def collect(out: Path, cells: list):
+    """The finished cells' rows, in the config's cell order."""
+    import pandas as pd
+
+    from tournaments.analysis.thresholds import swept_parameters
+
+    frames = [pd.read_csv(path) for cell in cells
+              if (path := out / "cells" / f"{cell.id}.csv").exists()]
+    if not frames:
+        return pd.DataFrame()
+    sweep = pd.concat(frames, ignore_index=True)
+    first = ["cell", *swept_parameters(cells)]
+    return sweep[first + [c for c in sweep.columns if c not in first]]
+
+
+def write_aggregates(out: Path, cells: list, settings: dict):
+    """Write ``sweep.csv``, ``thresholds.csv`` and the figures from the finished cells."""
+    from tournaments.analysis.thresholds import swept_parameters, thresholds
+    from tournaments.output.figures import sweep_figures
+
+    sweep = collect(out, cells)
+    parameters = swept_parameters(cells)
+    store.write_csv(sweep, out / "sweep.csv")
+    store.write_csv(thresholds(sweep, parameters, settings["cooperation_threshold"]),
+                    out / "thresholds.csv")
+    if not sweep.empty:
+        for stem, figure in sweep_figures(sweep, parameters).items():
+            store.write_figure(figure, out / f"{stem}.png")
+    return sweep

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tournaments.errors import UserError
-from tournaments.outputs import sha256_file
+from tournaments.output.store import sha256_file
 
 
 @dataclass

@@ -7,39 +7,39 @@ to the config file's folder, or absolute), and check it with
 
 from __future__ import annotations
 
-import axelrod as axl
-import numpy as np
+from tournaments.strategy import AutomatonStrategy, check_range, parameterised_name
 
-from strategies.base import FiniteStateForm, StateStrategy, parameterised_name
-
-C, D = axl.Action.C, axl.Action.D
+START = "start"
 
 
-class Externalisation(StateStrategy):
-    """A receiving state that pays a transit state to hold migrants on its behalf.
+class Externalisation(AutomatonStrategy):
+    """A receiving state that pays states outside its club to hold migrants on its behalf.
 
-    Behaviour: it keeps its own border regime cooperative (C) while the deal holds and pays the
-    partner (the transit state) ``fee`` in every round in which the partner holds migrants (a
-    realised C). When the partner lets people through (D) it withholds the fee that round and
-    closes its own border (D) next round; it resumes the deal as soon as the partner holds again.
-    In the first round it offers the deal (C).
+    Behaviour: it reciprocates the partner's last realised action (cooperating first). With a
+    partner outside its own club (a transit state: another club or none) it also pays ``fee``
+    in every round in which the partner holds migrants (a realised C) and withholds it when the
+    partner lets people through (D). Fellow club members get reciprocity without a fee: the
+    deal is externalisation, outsourcing border control to non-members.
 
     Parameters
     ----------
     fee : float, in [0, 100]
-        Payment per round in which the transit state holds migrants.
+        Payment per round in which a transit state holds migrants.
+    club : str or None
+        Its own club (filled in from the roster entry's ``club``).
 
-    Finite-state form: three states (first round, partner last held, partner last let through),
-    with the fee as an adjustment.
+    Automaton: (whether the partner is paid, the partner's last realised action); the fee is
+    the automaton's adjustment, so play, payments and the exact form are one definition.
 
-    Source: ../shared/seeds/000 — "International cooperation is required, and this often entails
-    externalization of border controls"; migration management in "negotiations between the
-    European Union and neighbouring states, especially ... Turkey".
+    Source: Hollifield (2024), *A Realist Approach to Forced Migration and Human Displacement* —
+    "International cooperation is required, and this often entails externalization of border
+    controls"; migration management in "negotiations between the European Union and
+    neighbouring states, especially ... Turkey".
     """
 
     name = "Externalisation"
     family = "plug-in example"
-    source = "000: externalization of border controls (EU–Turkey)"
+    source = "Hollifield 2024: externalization of border controls (EU–Turkey)"
     classifier = {
         "memory_depth": 1,
         "stochastic": False,
@@ -50,25 +50,25 @@ class Externalisation(StateStrategy):
         "manipulates_state": False,
     }
 
-    def __init__(self, fee: float = 1.5) -> None:
+    def __init__(self, fee: float = 1.5, club: str | None = None) -> None:
         super().__init__()
-        self.fee = self._check_range("fee", float(fee), 0.0, 100.0)
-        self.name = parameterised_name("Externalisation", {"fee": 1.5}, {"fee": self.fee})
+        self.fee = check_range("fee", fee, 0.0, 100.0)
+        if club is not None:
+            self.club = club
+        self.name = parameterised_name("Externalisation", {"fee": 1.5, "club": None},
+                                       {"fee": self.fee, "club": club})
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        return opponent.history[-1] if opponent.history else C
+    def initial_state(self, partner):
+        own = getattr(self, "club", None)
+        paid = own is None or partner.club != own
+        return paid, START
 
-    def adjustments(self, own: np.ndarray, other: np.ndarray) -> np.ndarray:
-        out = np.zeros((len(own), 3))
-        out[:, 0] = np.where(np.asarray(other) == 0, self.fee, 0.0)
-        return out
+    def cooperation(self, state):
+        return 0.0 if state[1] == 1 else 1.0
 
-    def finite_state_form(self) -> FiniteStateForm:
-        transition = np.zeros((3, 2, 2, 3))
-        transition[:, :, 0, 1] = 1.0
-        transition[:, :, 1, 2] = 1.0
-        adjustments = np.zeros((3, 2, 2, 3))
-        adjustments[:, :, 0, 0] = self.fee
-        return FiniteStateForm(initial=np.array([1.0, 0.0, 0.0]),
-                               coop_prob=np.array([1.0, 1.0, 0.0]),
-                               transition=transition, adjustments=adjustments)
+    def transition(self, state, own, other):
+        return state[0], other
+
+    def adjustment(self, state, own, other):
+        paid, _ = state
+        return (self.fee, 0.0, 0.0) if paid and other == 0 else None

@@ -6,8 +6,10 @@ import axelrod as axl
 import numpy as np
 import pytest
 
-from strategies.base import FiniteStateForm, StateStrategy
+from strategies.clubs import ClubReciprocity
 from tournaments.conformance import CheckResult, check_player_class
+from tournaments.model.automaton import FiniteStateForm
+from tournaments.strategy import StateStrategy
 
 C, D = axl.Action.C, axl.Action.D
 FULL = {"memory_depth": 1, "stochastic": False, "long_run_time": False,
@@ -30,8 +32,10 @@ class ClaimsNoMemory(axl.Player):
         return opponent.history[-1] if opponent.history else C
 
 
-class WrongForm(StateStrategy):
-    name = "Wrong Form"
+class StaleForm(StateStrategy):
+    """The old contract: a hand-written form beside a hand-written strategy()."""
+
+    name = "Stale Form"
     classifier = dict(FULL)
 
     def strategy(self, opponent):
@@ -42,6 +46,17 @@ class WrongForm(StateStrategy):
                                transition=np.ones((1, 2, 2, 1)))
 
 
+class DriftsWithMembers(ClubReciprocity):
+    """An automaton whose play drifts from it against club members (a second definition)."""
+
+    name = "Drifts With Members"
+
+    def strategy(self, opponent):
+        if getattr(opponent, "club", None) == getattr(self, "club", None):
+            return D
+        return super().strategy(opponent)
+
+
 class ImpurePayer(StateStrategy):
     name = "Impure Payer"
     classifier = {**FULL, "memory_depth": 0}
@@ -50,7 +65,7 @@ class ImpurePayer(StateStrategy):
     def strategy(self, opponent):
         return C
 
-    def adjustments(self, own, other):
+    def adjustments(self, own, other, partner):
         ImpurePayer.calls += 1
         return np.full((len(own), 3), float(ImpurePayer.calls))
 
@@ -75,7 +90,8 @@ def test_axelrod_strategies_pass(cls):
 def test_faults_are_caught_by_the_right_check():
     assert "classifier honesty: stochastic" in failed(SecretlyRandom)
     assert failed(ClaimsNoMemory) == {"classifier honesty: memory depth"}
-    assert failed(WrongForm) == {"finite-state form exact"}
+    assert failed(StaleForm) == {"no stale form method"}
+    assert "play is the automaton's" in failed(DriftsWithMembers, {"club": "EU"})
     assert failed(ImpurePayer) == {"adjustments"}
     assert failed(Incomplete) == {"classifier complete"}
 

@@ -14,6 +14,7 @@ import numpy as np
 from strategies.registry import project_strategies
 from tournaments.catalogue import strategy_records
 from tournaments.conformance import check_player_class
+from tournaments.model.automaton import Partner
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -55,7 +56,11 @@ def test_file_plugin_conforms_and_pays_for_holding():
     own = np.array([a.value for a, _ in match.play()], dtype=np.int8)
     other = np.array([b.value for _, b in match.result], dtype=np.int8)
     assert "".join("CD"[a] for a in own) == "CCDC"
-    np.testing.assert_array_equal(cls().adjustments(own, other)[:, 0], [1.5, 0, 1.5, 0])
+    np.testing.assert_array_equal(cls().adjustments(own, other, Partner())[:, 0],
+                                  [1.5, 0, 1.5, 0])
+    # externalisation pays only states outside its own club
+    member = cls(club="EU").adjustments(own, other, Partner(club="EU"))
+    assert member is None
 
 
 def test_plugin_package_declares_a_loadable_entry_point():
@@ -70,3 +75,10 @@ def test_plugin_package_declares_a_loadable_entry_point():
         sys.path.remove(str(package / "src"))
     assert cls.name == "Transit State"
     assert [r for r in check_player_class(cls) if not r.passed] == []
+
+
+def test_the_strategy_reference_page_is_generated_from_the_docstrings():
+    from tournaments.catalogue import strategy_reference
+
+    page = (EXAMPLES.parent / "docs" / "reference" / "strategies.md").read_text()
+    assert page == strategy_reference() + "\n", "regenerate it: tournaments strategies --markdown"

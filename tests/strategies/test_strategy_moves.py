@@ -16,6 +16,7 @@ from strategies.stag_hunt import AssuranceSeekingPublic, LeaderWhoLeads
 from strategies.suasion import Suasion
 from strategies.two_level import TwoLevelLeader
 from strategies.unilateral import BeggarThyNeighbour, UnilateralClosure
+from tournaments.model.automaton import Partner
 
 C, D = axl.Action.C, axl.Action.D
 STAG_HUNT = axl.Game(r=3, s=1, t=2, p=2)
@@ -64,7 +65,7 @@ def test_beggar_thy_neighbour_scripts(opponent, probation, own):
 def test_suasion_pays_for_each_cooperation():
     own, other = play(Suasion(payment=2.0), axl.Alternator(), 4)
     assert (own, other) == ("CCDC", "CDCD")
-    adjustments = Suasion(payment=2.0).adjustments(codes(own), codes(other))
+    adjustments = Suasion(payment=2.0).adjustments(codes(own), codes(other), Partner())
     np.testing.assert_array_equal(adjustments, [[2, 0, 0], [0, 0, 0], [2, 0, 0], [0, 0, 0]])
 
 
@@ -73,7 +74,7 @@ def test_issue_linkage_reciprocates_and_sanctions_each_defection():
     own, other = play(linker, mock("CDDCC"), 5)
     assert own == "CCDDC"
     np.testing.assert_array_equal(
-        linker.adjustments(codes(own), codes(other)),
+        linker.adjustments(codes(own), codes(other), Partner()),
         [[0, 0, 0], [0, 0.5, 2.0], [0, 0.5, 2.0], [0, 0, 0], [0, 0, 0]])
 
 

@@ -12,8 +12,8 @@ import pytest
 from strategy_cases import INVALID, NON_DEFAULT
 
 import strategies
-from strategies.base import StateStrategy
 from strategies.registry import project_strategies
+from tournaments.strategy import StateStrategy
 
 
 def _keyed_classes() -> list[type]:
@@ -47,7 +47,7 @@ def test_every_strategy_has_test_cases_and_documentation():
     assert set(NON_DEFAULT) == set(project_strategies()) == set(INVALID)
     for cls in project_strategies().values():
         doc = inspect.getdoc(cls)
-        assert "Behaviour" in doc and "Source:" in doc and "Finite-state form" in doc, cls
+        assert "Behaviour" in doc and "Source:" in doc and "Automaton:" in doc, cls
         assert cls.family and cls.source
 
 

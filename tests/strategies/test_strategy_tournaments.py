@@ -17,7 +17,7 @@ PD = axl.Game()  # R, S, T, P = 3, 0, 5, 1
 def exact_mean_payoff(p1, p2, turns: int, game=PD) -> float:
     """Expected mean payoff per round of p1 against p2 over ``turns`` noiseless rounds, from the
     product of the two finite-state forms (forward propagation of the joint state)."""
-    f1, f2 = p1.finite_state_form(), p2.finite_state_form()
+    f1, f2 = p1.automaton(), p2.automaton()
     dist = np.outer(f1.initial, f2.initial)
     total = 0.0
     for _ in range(turns):

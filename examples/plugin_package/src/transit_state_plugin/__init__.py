@@ -7,15 +7,10 @@ config may name it ``transit_state`` or ``Transit State``.
 
 from __future__ import annotations
 
-import axelrod as axl
-import numpy as np
-
-from strategies.base import FiniteStateForm, StateStrategy
-
-C, D = axl.Action.C, axl.Action.D
+from tournaments.strategy import AutomatonStrategy
 
 
-class TransitState(StateStrategy):
+class TransitState(AutomatonStrategy):
     """A transit state that holds migrants (C) while its partner keeps the deal.
 
     Behaviour: it holds migrants in the first round and thereafter as long as the receiving
@@ -23,16 +18,17 @@ class TransitState(StateStrategy):
     rounds; a partner defection makes it let migrants through (D) for the next two rounds — the
     EU–Turkey bargain seen from Ankara. It never pays or sanctions.
 
-    Finite-state form: three states counting the partner's consecutive cooperations (capped at
-    two), starting in the top state.
+    Automaton: the partner's run of consecutive realised cooperations, capped at two, starting
+    in the top state.
 
-    Source: ../shared/seeds/000 — "externalization of border controls"; migration management in
-    "negotiations between the European Union and neighbouring states, especially ... Turkey".
+    Source: Hollifield (2024), *A Realist Approach to Forced Migration and Human Displacement* —
+    "externalization of border controls"; migration management in "negotiations between the
+    European Union and neighbouring states, especially ... Turkey".
     """
 
     name = "Transit State"
     family = "plug-in example"
-    source = "000: externalization of border controls (EU–Turkey)"
+    source = "Hollifield 2024: externalization of border controls (EU–Turkey)"
     classifier = {
         "memory_depth": 2,
         "stochastic": False,
@@ -43,13 +39,11 @@ class TransitState(StateStrategy):
         "manipulates_state": False,
     }
 
-    def strategy(self, opponent: axl.Player) -> axl.Action:
-        return D if D in opponent.history[-2:] else C
+    def initial_state(self, partner):
+        return 2
 
-    def finite_state_form(self) -> FiniteStateForm:
-        transition = np.zeros((3, 2, 2, 3))
-        for j in range(3):
-            transition[j, :, 0, min(j + 1, 2)] = 1.0
-            transition[j, :, 1, 0] = 1.0
-        return FiniteStateForm(initial=np.array([0.0, 0.0, 1.0]),
-                               coop_prob=np.array([0.0, 0.0, 1.0]), transition=transition)
+    def cooperation(self, state):
+        return 1.0 if state == 2 else 0.0
+
+    def transition(self, state, own, other):
+        return min(state + 1, 2) if other == 0 else 0

@@ -1,4 +1,4 @@
-"""Stage games: the built-ins of DESIGN.md and games defined inline in a config.
+"""Stage games: the built-ins and games defined inline in a config.
 
 A :class:`StageGame` is two 2×2 payoff matrices indexed ``[row action, column action]`` with
 0 = C (cooperate / support) and 1 = D (defect / bash). This module is pure: axelrod is imported

@@ -11,6 +11,7 @@ A config names a strategy in one of these ways (first match wins, ambiguity is a
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import importlib
@@ -24,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from tournaments._axelrod import load as load_axelrod
-from tournaments.config import Config
 from tournaments.errors import ConfigError, UserError
+from tournaments.model.config import Config
 
 ENTRY_POINT_GROUP = "migration_tournaments.strategies"
-#: ``__init__`` keywords the runner fills from the config (see strategies.base).
+#: ``__init__`` keywords the runner fills from the config (see :mod:`tournaments.strategy`).
 RUNNER_PARAMS = ("continuation", "discount", "club")
+#: axelrod's classifiers of strategies whose play depends on the process they run in.
+CHEATING_CLASSIFIERS = ("inspects_source", "manipulates_state", "manipulates_source")
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,16 @@ class PlayerSpec:
     role: str | None = None
     discount: float = 1.0
     count: int = 1
+    #: Class attributes of a cheating strategy as imported, restored before each player is
+    #: made (``allow_cheating``): its play then never depends on matches played before.
+    class_state: tuple = field(default=(), hash=False)
 
     def make(self):
         """A fresh player with the entry's public information attached."""
+        for owner, name, value in self.class_state:
+            setattr(owner, name, copy.deepcopy(value))
         player = self.cls(**self.params)
-        if self.club is not None or getattr(player, "club", None) is None:
-            player.club = self.club
+        player.club = self.club
         player.role = self.role
         return player
 
@@ -149,10 +156,32 @@ def _load_plugin(name: str, source: str, key: str, base_dir: Path | None) -> typ
                           f"an importable plug-in ({type(err).__name__}: {err})") from None
 
 
+def cheating(cls: type) -> list[str]:
+    """The cheating classifiers (:data:`CHEATING_CLASSIFIERS`) a strategy class carries."""
+    classifier = getattr(cls, "classifier", {}) or {}
+    return [name for name in CHEATING_CLASSIFIERS if classifier.get(name)]
+
+
+def _class_state(cls: type) -> tuple:
+    """Every plain class attribute of ``cls`` and its bases below ``axelrod.Player``."""
+    axl = load_axelrod()
+    state = []
+    for owner in cls.__mro__:
+        if owner is axl.Player or not issubclass(owner, axl.Player):
+            break
+        for name, value in vars(owner).items():
+            if not name.startswith("__") and not callable(value) and not isinstance(
+                    value, property | classmethod | staticmethod):
+                state.append((owner, name, copy.deepcopy(value)))
+    return tuple(state)
+
+
 def build_specs(config: Config, *, source: str = "<dict>") -> list[PlayerSpec]:
     """Resolve and check every roster entry; labels are made unique in roster order.
 
     Each entry is instantiated once here, so bad parameters fail before any match is played.
+    A strategy that cheats (:data:`CHEATING_CLASSIFIERS`) is refused unless the config sets
+    ``allow_cheating``.
     """
     base_dir = Path(source).parent if source != "<dict>" else None
     specs: list[PlayerSpec] = []
@@ -160,10 +189,22 @@ def build_specs(config: Config, *, source: str = "<dict>") -> list[PlayerSpec]:
     for i, entry in enumerate(config.roster):
         cls, origin = resolve(entry.strategy, source=source, key=f"roster[{i}].strategy",
                               base_dir=base_dir)
+        flags = cheating(cls)
+        if flags and not config.allow_cheating:
+            raise ConfigError(source, f"roster[{i}].strategy", entry.strategy,
+                              f"a strategy that does not cheat (axelrod classifies it "
+                              f"{', '.join(flags)}: its play depends on the process it runs "
+                              "in); set allow_cheating: true to play it anyway")
         params = dict(entry.params)
         accepted = inspect.signature(cls.__init__).parameters
+        club = entry.club
+        if "club" in params and "club" in accepted:
+            if club is not None and params["club"] != club:
+                raise ConfigError(source, f"roster[{i}].params.club", params["club"],
+                                  f"the entry's club {club!r} (or leave params.club out)")
+            club = params["club"]
         runner_values = {"continuation": config.match.continuation, "discount": entry.discount,
-                         "club": entry.club}
+                         "club": club}
         for name in RUNNER_PARAMS:
             if name in accepted and name not in params and runner_values[name] is not None:
                 params[name] = runner_values[name]
@@ -180,6 +221,7 @@ def build_specs(config: Config, *, source: str = "<dict>") -> list[PlayerSpec]:
                 label, n = f"{player.name} ({n})", n + 1
             used.add(label)
         specs.append(PlayerSpec(index=i, label=label, cls=cls, params=params, origin=origin,
-                                club=entry.club, role=entry.role, discount=entry.discount,
-                                count=entry.count))
+                                club=club, role=entry.role, discount=entry.discount,
+                                count=entry.count,
+                                class_state=_class_state(cls) if flags else ()))
     return specs

@@ -21,7 +21,7 @@ collected from four sources and every candidate is re-checked here:
 nashpy's output is cleaned (values within ``tol`` of 0 or 1 are snapped, tiny negatives such as
 ``-5.55e-17`` are clipped, the vector is renormalised) and then every candidate is verified as a
 mutual best response within ``tol`` (scaled by the largest absolute payoff): a candidate that
-fails is dropped and counted in :attr:`EquilibriumAnalysis.rejected`. DESIGN.md records that
+fails is dropped and counted in :attr:`EquilibriumAnalysis.rejected`. It was measured that
 nashpy's own check is exact to ``1e-16`` and misses equilibria on larger games; on degenerate
 2×2 games it misses some too (see the tests), which the grid makes up for.
 
@@ -45,9 +45,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tournaments import games
 from tournaments.errors import UserError
-from tournaments.games import StageGame
+from tournaments.model import games
+from tournaments.model.games import StageGame
 
 #: The algorithms, in the order their names appear in :attr:`Equilibrium.algorithm`.
 ALGORITHMS = ("support_enumeration", "vertex_enumeration", "pure_cells", "indifference_grid")
@@ -91,7 +91,7 @@ class Equilibrium:
     label: str
 
     def to_json(self) -> dict:
-        """The ``tournaments equilibria --json`` form (DESIGN.md), with extra keys.
+        """The ``tournaments equilibria --json`` form (docs/reference/cli.md), with extra keys.
 
         Returns
         -------
@@ -112,7 +112,7 @@ class Equilibrium:
 
 @dataclass(frozen=True, eq=False)
 class EquilibriumAnalysis:
-    """Everything :func:`analyze` found out about a game's equilibria.
+    """Everything :func:`equilibrium_analysis` found out about a game's equilibria.
 
     Attributes
     ----------
@@ -212,12 +212,12 @@ def nash_equilibria(game: StageGame, tol: float = 1e-9) -> list[Equilibrium]:
     -------
     list of Equilibrium
         Pure equilibria first. For a degenerate game with continua of equilibria, the endpoints
-        of each continuum (see :func:`analyze` for the segments themselves).
+        of each continuum (see :func:`equilibrium_analysis` for the segments themselves).
     """
-    return list(analyze(game, tol).equilibria)
+    return list(equilibrium_analysis(game, tol).equilibria)
 
 
-def analyze(game: StageGame, tol: float = 1e-9) -> EquilibriumAnalysis:
+def equilibrium_analysis(game: StageGame, tol: float = 1e-9) -> EquilibriumAnalysis:
     """Find, verify, merge and label the equilibria of a 2×2 game.
 
     Parameters
@@ -390,7 +390,7 @@ def equilibria_report(game: StageGame, tol: float = 1e-9) -> str:
         algorithms that found it), then the continua of a degenerate game, the payoff-dominant
         equilibrium and, with two strict pure equilibria, the risk-dominance verdict.
     """
-    analysis = analyze(game, tol)
+    analysis = equilibrium_analysis(game, tol)
     eqs = analysis.equilibria
     row_name, col_name = player_names(game)
     names = action_names(game)
@@ -474,7 +474,7 @@ def load_game(arg: str) -> StageGame:
             f"{arg}: not a built-in game and no such config file; allowed: one of "
             f"{', '.join(games.BUILTIN_NAMES)}, or the path of a YAML config"
         )
-    from tournaments.config import load_config
+    from tournaments.model.config import load_config
 
     return load_config(path).game.build()
 

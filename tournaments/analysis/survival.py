@@ -5,7 +5,7 @@ otherwise) it computes, for a symmetric game:
 
 * **invasion**: the fixation probability ρ of a single mutant of each strategy among N − 1
   residents of each other, under the frequency-dependent Moran process with fitness
-  1 − w + w·π (:func:`tournaments.evolution.fixation_matrix`), against the neutral 1/N;
+  1 − w + w·π (:func:`tournaments.analysis.evolution.fixation_matrix`), against the neutral 1/N;
 * **stationary ranking**: the stationary distribution of the small-mutation-limit chain over
   monomorphic populations (α-Rank style), and its sensitivity to the selection intensity w;
 * **ecological dynamics**: population shares under axelrod's ``Ecosystem`` (the discrete
@@ -19,18 +19,19 @@ Pure: data frames in, data frames out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from tournaments import evolution
+from tournaments.analysis import evolution
 
 #: Selection intensities of the sensitivity analysis (the configured one is added).
 INTENSITIES = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Survival:
     """The survival analysis's tables (see the module docstring)."""
 
@@ -51,8 +52,8 @@ def matrix(pairwise: pd.DataFrame, labels: list[str], column: str) -> np.ndarray
     return None if np.isnan(values).any() else values
 
 
-def analyze(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame,
-            evolution_config, moran: pd.DataFrame | None = None) -> Survival | None:
+def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame,
+                      evolution_config) -> Survival | None:
     """The survival analysis, or ``None`` when the payoff matrix is not square (roles).
 
     Raises
@@ -78,11 +79,12 @@ def analyze(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame
     ranking = evolution.invasion_summary(rho, n, labels)
     shares = evolution.ecological_dynamics(payoffs, entries["count"].to_numpy(dtype=float),
                                            evolution_config.generations,
-                                           fitness=lambda u: 1 - w + w * u)
+                                           fitness=partial(evolution.fitness,
+                                                           selection_intensity=w))
     ecology = evolution.ecology_frame(shares, labels)
     notes = []
     lowest = payoffs.min()
-    usable = [x for x in sorted({*INTENSITIES, w}) if 1 - x + x * lowest > 0]
+    usable = [x for x in sorted({*INTENSITIES, w}) if evolution.fitness(lowest, x) > 0]
     if len(usable) < len(set(INTENSITIES) | {w}):
         notes.append(f"selection intensities above {max(usable):g} are left out of the "
                      f"sensitivity analysis: the lowest payoff {lowest:.3g} makes 1 − w + w·π "
@@ -102,9 +104,6 @@ def analyze(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame
         "invades": ranking["invades"].to_numpy(),
         "invaded_by": len(labels) - 1 - ranking["resists"].to_numpy(),
     })
-    if moran is not None and len(moran):
-        fixed = moran["winner"].value_counts()
-        table["moran_fixations"] = [int(fixed.get(label, 0)) for label in labels]
     table = table.sort_values(["stationary_weight", "strategy"], ascending=[False, True],
                               kind="stable")
     table.insert(0, "rank", np.arange(1, len(table) + 1))
@@ -116,3 +115,11 @@ def analyze(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame
     })
     return Survival(survival=table.reset_index(drop=True), invasion=invasion, ecology=ecology,
                     sensitivity=sensitivity, population=population, notes=notes)
+
+
+def with_moran_fixations(survival: Survival, moran_runs: pd.DataFrame) -> Survival:
+    """The survival table with ``moran_fixations``: the Moran runs each strategy fixated in."""
+    fixed = moran_runs["winner"].value_counts()
+    table = survival.survival.assign(
+        moran_fixations=[int(fixed.get(label, 0)) for label in survival.survival["strategy"]])
+    return replace(survival, survival=table)

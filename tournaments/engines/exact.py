@@ -1,26 +1,26 @@
 """The exact solver: expected payoffs per round of finite-state strategies, without simulation.
 
 Two strategies written as finite automata over realised actions
-(:class:`strategies.base.FiniteStateForm`) playing a 2×2 stage game with noise ε form a Markov
-chain on pairs of automaton states (Nowak & Sigmund 1993 for the memory-one chain of four
+(:class:`tournaments.model.automaton.FiniteStateForm`) playing a 2×2 stage game with noise ε form a
+Markov chain on pairs of automaton states (Nowak & Sigmund 1993 for the memory-one chain of four
 outcomes; Press & Dyson 2012 for its stationary analysis). In state ``(i, j)`` the row player
 realises C with probability ``p_i (1 − ε) + (1 − p_i) ε`` and the column player independently with
 ``q_j (1 − ε) + (1 − q_j) ε``; each automaton then moves on the realised (own, partner) actions.
 With ``π_0`` the initial distribution, ``M`` the transition matrix and ``x`` the expected
 per-round quantity in each state, round ``t`` contributes ``π_0 M^t x``.
 
-The project's payoff per round is the ratio estimator of DESIGN.md ("Payoff per round"), whose
-limit over repetitions is, for a seat with discount γ under continuation δ and a cap of ``T``
-turns (``T = ∞`` when there is no cap),
+The quantities of a round are those of the accounting (:mod:`tournaments.model.accounting`),
+evaluated on the four realised outcomes of each joint state. The project's per-round values are
+the limits of the ratio estimator: expected total / expected rounds. Under continuation δ and a
+cap of ``T`` turns (``T = ∞`` when there is no cap) that is
 
-    v = Σ_{t<T} (δγ)^t π_0 M^t x / Σ_{t<T} (δγ)^t,
+    v = Σ_{t<T} δ^t π_0 M^t x / Σ_{t<T} δ^t,
 
-i.e. ``(1 − δγ) π_0 (I − δγ M)^{-1} x`` when ``T = ∞`` (the discounted occupancy of the chain;
+i.e. ``(1 − δ) π_0 (I − δ M)^{-1} x`` when ``T = ∞`` (the discounted occupancy of the chain;
 Fudenberg & Tirole 1991, ch. 5, for δ as the weight of the future). The match length of axelrod's
 ``Match`` is geometric with ``P(L ≥ t + 1) = δ^t`` (``axelrod.match.sample_length``), capped at
-``turns``, hence the weights. Money columns use each seat's own γ; cooperation rates count
-rounds (γ = 1). The values are the limits of the columns of :func:`tournaments.scoring.
-pairwise_table` for the same matches.
+``turns``, hence the weights. A seat's own valuation ``discounted_payoff`` weights round ``t`` by
+``(δγ)^t`` instead, with γ its discount.
 
 Public API
 ----------
@@ -43,22 +43,18 @@ Fudenberg, D. & Tirole, J. (1991). *Game Theory*. MIT Press.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
-from strategies.base import FiniteStateForm
-from tournaments.games import StageGame
+from tournaments.model import accounting
+from tournaments.model.automaton import FiniteStateForm, Partner
+from tournaments.model.games import StageGame
 
-#: Reported quantities, named like the columns of :func:`tournaments.scoring.pairwise_table`.
-COLUMNS = (
-    "mean_payoff", "gross_payoff", "paid", "received", "sanction_cost", "sanction_suffered",
-    "cooperation_rate", "mutual_cooperation_rate",
-)
-#: Per-seat features of one round, in the internal order (net is derived from the first five).
-_FEATURES = ("gross_payoff", "paid", "received", "sanction_cost", "sanction_suffered",
-             "cooperation_rate", "mutual_cooperation_rate")
-_N_MONEY = 5
+#: Reported quantities: the net payoff, the seat's own discounted valuation, and the
+#: accounting's quantities, named like the columns of ``pairwise.csv``.
+COLUMNS = (accounting.NET, accounting.DISCOUNTED, *accounting.NAMES)
 #: Fixed-length matches up to this many turns are summed round by round, longer ones by doubling.
 _LOOP_MAX_TURNS = 2048
 #: Upper bound on the number of floats of one stacked batch of linear systems.
@@ -115,6 +111,7 @@ def _memory_zero(p: float) -> FiniteStateForm:
     return _form([1.0], [float(p)], np.ones((1, 2, 2, 1)))
 
 
+@cache
 def _classic_forms() -> dict[type, object]:
     """Deterministic classics that are not ``MemoryOnePlayer`` subclasses, keyed by class."""
     from tournaments._axelrod import load
@@ -148,10 +145,6 @@ def _classic_forms() -> dict[type, object]:
             [1.0, 0.0, 0.0], [0.6, 1.0, 0.0],
             np.array([[[[0, 1, 0]] * 2, [[0, 0, 1]] * 2]] * 3, dtype=float)),
     }
-
-
-_CLASSICS: dict[type, object] | None = None
-_CLASSIC_CACHE: dict[type, FiniteStateForm] = {}
 
 
 def _prune(form: FiniteStateForm) -> FiniteStateForm:
@@ -205,53 +198,47 @@ def _fsm_form(player) -> FiniteStateForm:
     return _prune(_form(init, coop, transition))
 
 
-def finite_state_form(player, *, opponent=None, game: StageGame | None = None
-                      ) -> FiniteStateForm | None:
+def finite_state_form(player, *, partner: Partner | None = None,
+                      game: StageGame | None = None) -> FiniteStateForm | None:
     """The finite-state form of a player, or ``None`` when none is known.
 
     Parameters
     ----------
     player : axelrod.Player
-        Recognised, in this order: a player with a ``finite_state_form()`` method (the project's
-        strategies; with ``opponent`` given, ``finite_state_form_for(opponent)`` where it exists,
-        as for club strategies); an exact instance of a deterministic classic (Cooperator,
+        Recognised, in this order: an automaton strategy (the project's strategies and plug-ins
+        written as :class:`tournaments.strategy.AutomatonStrategy`), whose automaton against
+        ``partner`` is enumerated; an exact instance of a deterministic classic (Cooperator,
         Defector, Random(p), Tit For Tat, Suspicious Tit For Tat, Anti Tit For Tat, Bully,
         Grudger, Alternator, Win-Stay Lose-Shift, Tit For 2 Tats, Two Tits For Tat, ALLCorALLD);
         any ``axelrod.MemoryOnePlayer`` (four-vector and initial action: GTFT, ZD strategies,
         Stochastic WSLS, Firm But Fair, ...) and any ``axelrod.FSMPlayer`` that does not override
         ``strategy``.
-    opponent : axelrod.Player, optional
-        The partner, for strategies whose play depends on it (clubs).
+    partner : Partner, optional
+        The partner's public information (club, role), for automata that depend on it.
     game : StageGame, optional
         The stage game, for strategies whose four-vector axelrod derives from the game's payoffs
         (the zero-determinant strategies): a clone of the player receives it as axelrod's
         ``Match`` would. Without it the player's current four-vector is used. (axelrod's GTFT
         fixes its generosity from the *default* game when constructed, and keeps it in a match.)
+        Automaton strategies read the game from their match attributes, which the caller sets.
 
     Returns
     -------
     FiniteStateForm or None
         With unreachable states removed.
     """
-    global _CLASSICS
-    if opponent is not None and callable(getattr(player, "finite_state_form_for", None)):
-        return player.finite_state_form_for(opponent)
-    if callable(getattr(player, "finite_state_form", None)):
-        return player.finite_state_form()
+    automaton = getattr(player, "automaton", None)
+    if callable(automaton):
+        return automaton(partner or Partner())
     from tournaments._axelrod import load
 
     axl = load()
     from axelrod.strategies.finite_state_machines import FSMPlayer
 
-    if _CLASSICS is None:
-        _CLASSICS = _classic_forms()
     cls = type(player)
-    if cls in _CLASSICS:
-        if cls is axl.Random:
-            return _CLASSICS[cls](player)
-        if cls not in _CLASSIC_CACHE:  # parameterless: one shared (read-only) form per class
-            _CLASSIC_CACHE[cls] = _CLASSICS[cls](player)
-        return _CLASSIC_CACHE[cls]
+    classics = _classic_forms()
+    if cls in classics:
+        return classics[cls](player)
     if isinstance(player, axl.MemoryOnePlayer) and cls.strategy is axl.MemoryOnePlayer.strategy:
         if game is not None and (cls.receive_match_attributes
                                  is not axl.Player.receive_match_attributes):
@@ -272,52 +259,31 @@ def finite_state_form(player, *, opponent=None, game: StageGame | None = None
 
 @dataclass(frozen=True)
 class ExactResult:
-    """Expected per-round quantities, the exact limits of ``pairwise_table``'s columns.
+    """Expected per-round quantities, the exact limits of ``pairwise.csv``'s columns.
 
-    Every attribute is an array whose last axis is the seat (0 = row player of the game,
-    1 = column player); the leading axes are those of the call (``(2,)`` for :func:`solve_pair`,
-    ``(P, 2)`` for :func:`solve_tournament`, ``(n_δ, n_ε, P, 2)`` for :func:`solve_grid`).
-
-    Attributes
-    ----------
-    mean_payoff : ndarray
-        Net payoff per round = gross − paid + received − sanction_cost − sanction_suffered.
-    gross_payoff, paid, received, sanction_cost, sanction_suffered : ndarray
-        Per (γ-weighted) round; ``received`` is the partner's payment times the transfer
-        efficiency, ``sanction_suffered`` the harm of the partner's sanctions.
-    cooperation_rate, mutual_cooperation_rate : ndarray
-        Expected share of rounds (unweighted) in which the seat, resp. both seats, cooperate.
+    ``result[column]`` for every column of :data:`COLUMNS` is an array whose last axis is the
+    seat (0 = row player of the game, 1 = column player); the leading axes are those of the call
+    (``(2,)`` for :func:`solve_pair`, ``(P, 2)`` for :func:`solve_tournament`,
+    ``(n_δ, n_ε, P, 2)`` for :func:`solve_grid`). ``mean_payoff`` is the net payoff per round
+    (the accounting's net identity), ``discounted_payoff`` the seat's own γ-weighted valuation.
     """
 
-    mean_payoff: np.ndarray
-    gross_payoff: np.ndarray
-    paid: np.ndarray
-    received: np.ndarray
-    sanction_cost: np.ndarray
-    sanction_suffered: np.ndarray
-    cooperation_rate: np.ndarray
-    mutual_cooperation_rate: np.ndarray
+    values: np.ndarray  # (..., 2, len(COLUMNS))
 
     def __getitem__(self, column: str) -> np.ndarray:
-        if column not in COLUMNS:
-            raise KeyError(column)
-        return getattr(self, column)
+        return self.values[..., COLUMNS.index(column)]
+
+    def __getattr__(self, column: str) -> np.ndarray:
+        if column in COLUMNS:
+            return self[column]
+        raise AttributeError(column)
 
     def as_dict(self) -> dict[str, np.ndarray]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {column: self[column] for column in COLUMNS}
 
     def take(self, index) -> ExactResult:
         """The same quantities indexed along the leading axes (``result.take(np.s_[0, 3])``)."""
-        return ExactResult(**{k: v[index] for k, v in self.as_dict().items()})
-
-
-def _result(values: np.ndarray) -> ExactResult:
-    """From features (..., 2, 7) in :data:`_FEATURES` order to an :class:`ExactResult`."""
-    money = values[..., :_N_MONEY]
-    net = money[..., 0] - money[..., 1] + money[..., 2] - money[..., 3] - money[..., 4]
-    out = {"mean_payoff": net}
-    out.update({name: values[..., k] for k, name in enumerate(_FEATURES)})
-    return ExactResult(**out)
+        return ExactResult(self.values[index])
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,9 +391,32 @@ def _occupancy(M, pi0, c, turns) -> np.ndarray:
     return out
 
 
+#: Realised outcomes (seat-0 action, seat-1 action) in the order of the last axis of ``w``.
+_OUTCOMES = np.array([(0, 0), (0, 1), (1, 0), (1, 1)])
+
+
+def _outcome_values(game: StageGame, adj_a: np.ndarray, adj_b: np.ndarray,
+                    eta: float) -> np.ndarray:
+    """The accounting's quantities for each pair, joint state, outcome and seat.
+
+    Returns
+    -------
+    ndarray (P, S, 4, 2, Q)
+    """
+    a, b = _OUTCOMES[:, 0], _OUTCOMES[:, 1]
+    n_p, S = adj_a.shape[:2]
+    own_a, own_b = adj_a.reshape(n_p, S, 4, 3), adj_b.reshape(n_p, S, 4, 3)
+    shape = (n_p, S, 4)
+    seat0 = accounting.round_values(np.broadcast_to(game.A[a, b], shape), a, b, own_a, own_b,
+                                    eta)
+    seat1 = accounting.round_values(np.broadcast_to(game.B[a, b], shape), b, a, own_b, own_a,
+                                    eta)
+    return np.stack([seat0, seat1], axis=3)
+
+
 def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, gammas,
               eta: float) -> np.ndarray:
-    """Features (D, E, P, 2, 7) of a batch of joint chains on S states.
+    """Values (D, E, P, 2, len(COLUMNS)) of a batch of joint chains on S states.
 
     Parameters
     ----------
@@ -440,6 +429,8 @@ def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, ga
     make_M : callable
         ``w (E, P, S, 4) -> M (E, P, S, S)``: the transition matrices given the
         realised-action probabilities ``w[e, p, s, 2a + b]``.
+    gammas : ndarray (P, 2)
+        Each seat's own discount γ, for ``discounted_payoff`` only.
     """
     n_p, S = ca.shape
     # realised-action probabilities per noise level
@@ -448,32 +439,18 @@ def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, ga
     rb = cb * (1 - e) + (1 - cb) * e
     w = np.stack([ra * rb, ra * (1 - rb), (1 - ra) * rb, (1 - ra) * (1 - rb)], axis=-1)
     M = make_M(w)  # w[e, p, s, 2a + b]: probability of realised (a, b)
-    # expected per-round features in each state: (E, P, S, seat, feature), _FEATURES order
-    X = np.zeros((*w.shape[:-1], 2, 7))
-    X[..., 0] = w @ np.stack([game.A.ravel(), game.B.ravel()], axis=1)
-    if adj_a.any() or adj_b.any():
-        G = np.empty((n_p, S, 4, 2, 4))  # paid, received, sanction cost, sanction suffered
-        own = np.stack([adj_a, adj_b], axis=4).reshape(n_p, S, 4, 2, 3)  # (a, b), seat, k
-        other = own[:, :, :, ::-1]
-        G[..., 0], G[..., 1] = own[..., 0], eta * other[..., 0]
-        G[..., 2], G[..., 3] = own[..., 1], other[..., 2]
-        X[..., 1:5] = np.einsum("epsx,psxzk->epszk", w, G)
-    X[..., 0, 5], X[..., 1, 5] = ra, rb
-    X[..., 6] = w[..., :1]
-    # weights: seat 0's γ, seat 1's γ, rounds (γ = 1)
+    # expected per-round quantities in each state: (E, P, S, seat, quantity)
+    X = np.einsum("epso,psozq->epszq", w, _outcome_values(game, adj_a, adj_b, eta))
+    weights = np.broadcast_to(deltas[:, None, None], (len(deltas), n_p, 1))
+    y = _occupancy(M, pi0, weights, turns)  # (D, E, P, 1, S)
+    quantities = np.einsum("depgs,epszq->depzq", y, X)
+    net = accounting.net(quantities)  # (D, E, P, 2)
     if np.all(gammas == 1):
-        c = np.broadcast_to(deltas[:, None, None], (len(deltas), n_p, 1))
-        y = _occupancy(M, pi0, c, turns)  # (D, E, P, 1, S)
-        return np.einsum("depgs,epszk->depzk", y, X)
-    g = np.concatenate([gammas, np.ones((n_p, 1))], axis=1)  # (P, 3)
-    c = deltas[:, None, None] * g[None]
-    y = _occupancy(M, pi0, c, turns)  # (D, E, P, 3, S)
-    vals = np.einsum("depgs,epszk->depgzk", y, X)
-    out = np.empty(vals.shape[:3] + (2, 7))
-    for seat in (0, 1):
-        out[..., seat, :_N_MONEY] = vals[..., seat, seat, :_N_MONEY]
-        out[..., seat, _N_MONEY:] = vals[..., 2, seat, _N_MONEY:]
-    return out
+        discounted = net
+    else:  # each seat's own valuation: round t weighted by (δγ)^t
+        y = _occupancy(M, pi0, deltas[:, None, None] * gammas[None], turns)  # (D, E, P, 2, S)
+        discounted = np.einsum("depzs,epsz->depz", y, accounting.net(X))
+    return np.concatenate([net[..., None], discounted[..., None], quantities], axis=-1)
 
 
 def _solve_general(sa: _Stack, sb: _Stack, *args) -> np.ndarray:
@@ -521,23 +498,12 @@ def _memory_one_states(form: FiniteStateForm) -> np.ndarray | None:
     ndarray of int, shape (5,), or None
         Form states at (first round, last CC, CD, DC, DD) from the form's own perspective.
     """
-    key = id(form)
-    hit = _M1_CACHE.get(key)
-    if hit is not None and hit[0] is form:
-        return hit[1]
     T = form.transition
-    states = None
     if (np.count_nonzero(form.initial) == 1 and np.all(T.max(axis=-1) == 1)
             and np.all(T == T[:1])):
         nxt = T[0].argmax(axis=-1).ravel()  # (CC, CD, DC, DD)
-        states = np.concatenate([[int(form.initial.argmax())], nxt])
-    if len(_M1_CACHE) > 4096:
-        _M1_CACHE.clear()
-    _M1_CACHE[key] = (form, states)
-    return states
-
-
-_M1_CACHE: dict[int, tuple[FiniteStateForm, np.ndarray | None]] = {}
+        return np.concatenate([[int(form.initial.argmax())], nxt])
+    return None
 
 
 def _solve_memory_one(coop5, adj5, ia, ib, *args) -> np.ndarray:
@@ -564,7 +530,7 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
     if disc.shape != (len(forms),):
         raise ValueError(f"discounts: expected one per form ({len(forms)}), got {disc.shape}")
     T = _check(deltas, noises, turns, disc, eta)
-    out = np.empty((len(deltas), len(noises), len(pairs), 2, 7))
+    out = np.empty((len(deltas), len(noises), len(pairs), 2, len(COLUMNS)))
     gammas = np.stack([disc[pairs[:, 0]], disc[pairs[:, 1]]], axis=1)
     # memory-one pairs: one batch of five-state chains
     m1 = [_memory_one_states(f) for f in forms]
@@ -636,7 +602,8 @@ def solve_pair(form_a: FiniteStateForm, form_b: FiniteStateForm, game: StageGame
     turns : int or None
         Fixed length (δ = 1) or cap on the geometric length (δ < 1); ``None`` for no cap.
     discounts : pair of float
-        Each seat's discount γ in (0, 1]; money columns weight round t by (δγ)^t.
+        Each seat's discount γ in (0, 1]: only its ``discounted_payoff`` weights round t by
+        (δγ)^t; every other column weights rounds equally.
     transfer_efficiency : float
         η: a payment p costs the payer p and gives the partner p·η.
 
@@ -652,7 +619,7 @@ def solve_pair(form_a: FiniteStateForm, form_b: FiniteStateForm, game: StageGame
     """
     values = _solve([form_a, form_b], game, [(0, 1)], continuation, noise, turns,
                     np.asarray(discounts, dtype=float), transfer_efficiency)
-    return _result(values[0, 0, 0])
+    return ExactResult(values[0, 0, 0])
 
 
 def solve_tournament(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
@@ -686,7 +653,7 @@ def solve_tournament(forms: Sequence[FiniteStateForm], game: StageGame, pairs=No
     """
     values = _solve(forms, game, pairs, continuation, noise, turns, discounts,
                     transfer_efficiency)
-    return _result(values[0, 0])
+    return ExactResult(values[0, 0])
 
 
 def solve_grid(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
@@ -715,7 +682,7 @@ def solve_grid(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
     """
     values = _solve(forms, game, pairs, continuations, noises, turns, discounts,
                     transfer_efficiency)
-    return _result(values)
+    return ExactResult(values)
 
 
 def pairwise_frame(result: ExactResult, pairs, labels: Sequence[str]):
@@ -754,3 +721,57 @@ def pairwise_frame(result: ExactResult, pairs, labels: Sequence[str]):
                 row[col] = float(v.mean() if seat is None else v[seat])
             rows.append(row)
     return pd.DataFrame(rows, columns=["player", "opponent", *COLUMNS])
+
+
+#: Largest joint state space (states of one form × states of the other) solved exactly; a
+#: larger pair (e.g. a two-level game leader with a long window against itself) is simulated.
+MAX_JOINT_STATES = 2048
+
+
+def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
+                 transfer_efficiency: float):
+    """Solve every pair of roster entries whose two players have a finite-state form.
+
+    Each player is given the match attributes axelrod's ``Match`` would give it (some automata
+    read the game) and its partner's public information.
+
+    Returns
+    -------
+    rows : DataFrame
+        The exact pairs' rows (the columns of :func:`pairwise_frame`).
+    rest : list of (int, int)
+        The pairs left for simulation (no form, or a joint chain above
+        :data:`MAX_JOINT_STATES`).
+    """
+    import pandas as pd
+
+    from tournaments._axelrod import load
+
+    axl_game = load() and game.to_axelrod()
+    length = match.turns if match.continuation >= 1.0 else float("inf")
+    forms, labels, discounts, solved, rest = [], [], [], [], []
+    for i, j in pairs:
+        players = (specs[i].make(), specs[j].make())
+        for player in players:
+            player.set_match_attributes(length=length, game=axl_game, noise=match.noise)
+        seats = [finite_state_form(p, partner=Partner.of(o), game=game)
+                 for p, o in (players, players[::-1])]
+        if any(form is None for form in seats) or (
+                seats[0].n_states * seats[1].n_states > MAX_JOINT_STATES):
+            rest.append((i, j))
+            continue
+        if i == j:
+            solved.append((len(forms), len(forms)))
+            seats = seats[:1]
+        else:
+            solved.append((len(forms), len(forms) + 1))
+        for form, index in zip(seats, (i, j), strict=False):
+            forms.append(form)
+            labels.append(specs[index].label)
+            discounts.append(specs[index].discount)
+    if not solved:
+        return pd.DataFrame(), rest
+    result = solve_tournament(
+        forms, game, solved, noise=match.noise, continuation=match.continuation,
+        turns=match.turns, discounts=discounts, transfer_efficiency=transfer_efficiency)
+    return pairwise_frame(result, solved, labels), rest

@@ -3,8 +3,12 @@
 The core never sees raw dicts. Every default is filled in, and :meth:`Config.resolved` gives the
 form written back as a run's ``config.yaml`` (loading that file gives the same config). Errors
 are :class:`~tournaments.errors.ConfigError` naming the file, the key path, the value and what is
-allowed. Strategy names are checked later, by :mod:`tournaments.players`, because that needs
-axelrod (a slow import: DESIGN.md).
+allowed. Strategy names are checked later, by :mod:`tournaments.model.roster`, because that needs
+axelrod (a slow import).
+
+Nothing a user writes is silently ignored: a key that would not change what runs (the number of
+Moran runs in a tournament, the cross-club probability of a round robin, repetitions under the
+exact engine) is an error, and :meth:`Config.resolved` leaves such keys out.
 """
 
 from __future__ import annotations
@@ -24,14 +28,14 @@ from pydantic import (
     model_validator,
 )
 
-from tournaments import games
 from tournaments.errors import ConfigError, UserError
+from tournaments.model import games
 
 DEFAULT_TURNS = 200
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class GameConfig(_Strict):
@@ -152,7 +156,10 @@ class TopologyConfig(_Strict):
 
 
 class EvolutionConfig(_Strict):
-    """Evolutionary dynamics and the survival analysis (DESIGN.md, "Cooperation survival")."""
+    """Evolutionary dynamics and the survival analysis (``docs/reference/config.md``).
+
+    ``population_size``, ``selection_intensity`` and ``generations`` shape every run's survival
+    analysis; ``runs`` and ``mutation_rate`` exist only for ``kind: moran``."""
 
     population_size: int = Field(default=20, ge=2, le=100_000)
     selection_intensity: float = Field(default=0.1, gt=0.0, le=1.0)
@@ -161,13 +168,26 @@ class EvolutionConfig(_Strict):
     runs: int = Field(default=200, ge=1, le=1_000_000)
 
 
+#: Keys that only apply under a condition: (section, key, predicate on the config, when).
+_CONDITIONAL_KEYS = (
+    ("evolution", "runs", lambda c: c.kind == "moran", "only with kind: moran"),
+    ("evolution", "mutation_rate", lambda c: c.kind == "moran", "only with kind: moran"),
+    ("topology", "cross_club_probability", lambda c: c.topology.kind == "clubs",
+     "only with topology: clubs"),
+    ("match", "repetitions", lambda c: c.match.engine != "exact",
+     "only with engine auto or simulate (the exact engine has no sampling)"),
+)
+
+
 class Config(_Strict):
-    """A whole run. See ../shared/DESIGN.md, "Config sections that scripts rely on"."""
+    """A whole run (``docs/reference/config.md`` describes every key)."""
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=100)
     description: str = ""
     seed: int = Field(default=0, ge=0, lt=2**63)
-    kind: Literal["tournament", "ecological", "moran"] = "tournament"
+    kind: Literal["tournament", "moran"] = "tournament"
+    #: Play strategies axelrod classifies as cheating (each match restores their class state).
+    allow_cheating: bool = False
     game: GameConfig = Field(default_factory=lambda: GameConfig(kind="prisoners_dilemma"))
     roster: list[RosterEntry] = Field(min_length=2)
     match: MatchConfig = Field(default_factory=MatchConfig)
@@ -185,9 +205,13 @@ class Config(_Strict):
         return {"kind": value} if isinstance(value, str) else value
 
     def resolved(self) -> dict:
-        """Every key with its value, defaults filled in: what ``config.yaml`` records."""
+        """Every key that applies, with its value, defaults filled in: what ``config.yaml``
+        records (loading it gives the same config)."""
         data = self.model_dump(mode="json")
         data["game"] = self.game.build().as_config()
+        for section, key, applies, _ in _CONDITIONAL_KEYS:
+            if not applies(self):
+                del data[section][key]
         return data
 
     def resolved_yaml(self) -> str:
@@ -230,10 +254,19 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None,
         config = Config.model_validate(data)
     except ValidationError as err:
         raise _config_error(origin, err) from None
+    _check_applicable(config, origin)
     _check_roster(config, origin)
     for message in config.warnings():
         warnings.warn(f"{origin}: {message}", stacklevel=2)
     return config
+
+
+def _check_applicable(config: Config, origin: str) -> None:
+    for section, key, applies, when in _CONDITIONAL_KEYS:
+        part = getattr(config, section)
+        if key in part.model_fields_set and not applies(config):
+            raise ConfigError(origin, f"{section}.{key}", getattr(part, key),
+                              f"{when}; remove the key (it would change nothing)")
 
 
 def _check_roster(config: Config, origin: str) -> None:
@@ -247,6 +280,12 @@ def _check_roster(config: Config, origin: str) -> None:
         raise ConfigError(origin, "roster", "a population of 1",
                           "counts adding up to at least 2 for a Moran process")
     if config.game.build().symmetric:
+        for i, entry in enumerate(config.roster):
+            if entry.role is not None:
+                raise ConfigError(origin, f"roster[{i}].role", entry.role,
+                                  "no role in a symmetric game: roles name the two sides of an "
+                                  "asymmetric game ({A, B} or leader_leads), receiving = row "
+                                  "player, sending = column player")
         return
     if config.kind != "tournament":
         raise ConfigError(origin, "kind", config.kind,

@@ -2,13 +2,14 @@
 
 Pure functions from numpy arrays to numpy arrays and pandas data frames (no I/O; axelrod is
 never imported here). ``payoffs[i, j]`` is always the payoff per round of strategy ``i`` against
-strategy ``j`` (the net payoff of DESIGN.md, "Payoff per round"), rows and columns in roster order.
+strategy ``j`` (the net payoff per round of ``pairwise.csv``), rows and columns in roster order.
 
-Definitions (../shared/DESIGN.md, "Cooperation survival")
---------------------------------------------------------
-* **Fitness** of an individual is ``1 − w + w·π`` with ``w`` the selection intensity in [0, 1]
-  and ``π`` its average payoff per round against the *other* members of the population (no
-  self-interaction). It must be positive: a ``ValueError`` says so otherwise.
+Definitions
+-----------
+* **Fitness** of an individual is ``1 − w + w·π`` (:func:`fitness`, the one definition every
+  dynamic uses) with ``w`` the selection intensity in [0, 1] and ``π`` its average net payoff
+  per round against the *other* members of the population (no self-interaction). It must be
+  positive: a ``ValueError`` says so otherwise.
 * **Fixation probability** ``ρ[i, j]``: the probability that a single ``i`` mutant in a
   population of ``N − 1`` ``j`` residents takes over, under the frequency-dependent Moran process
   (birth proportional to fitness, death uniform) of Nowak, Sasaki, Taylor & Fudenberg (2004) and
@@ -75,6 +76,15 @@ NEUTRAL_RTOL = 1e-9
 #: Largest number of (mutant, resident, mutant-count) cells evaluated at once by
 #: :func:`fixation_matrix`; larger rosters are processed in blocks of mutant rows.
 _BLOCK_CELLS = 4_000_000
+
+
+def fitness(payoff, selection_intensity: float):
+    """Fitness ``1 − w + w·π`` of a net payoff per round ``π`` at selection intensity ``w``.
+
+    The one definition of fitness: fixation probabilities, the stationary ranking, the
+    ecological dynamics and the Moran process all call it.
+    """
+    return 1.0 - selection_intensity + selection_intensity * payoff
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,8 +167,8 @@ def _log_fixation_parts(
             big_m[rows] = top
             total[rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
             continue
-        f_mut = 1.0 - w + w * pi_mut
-        f_res = 1.0 - w + w * pi_res
+        f_mut = fitness(pi_mut, w)
+        f_res = fitness(pi_res, w)
         for f, who in ((f_mut, "mutant"), (f_res, "resident")):
             if np.any(f <= 0):
                 bad = np.argwhere(f <= 0)[0]
@@ -483,8 +493,8 @@ def ecological_dynamics(
 
     axelrod's ``Ecosystem`` is run on the given payoff matrix with standard deviations 0: it
     then draws ``random.normalvariate(mean, 0) == mean`` from the unseeded stdlib generator
-    (DESIGN.md), so its result is deterministic and does not depend on the global random state,
-    which is saved and restored around the call.
+    (a measured quirk of axelrod 4.13), so its result is deterministic and does not depend on
+    the global random state, which is saved and restored around the call.
 
     Parameters
     ----------
@@ -552,7 +562,7 @@ def ecological_dynamics(
 
 
 def ecology_frame(history: np.ndarray, labels: Sequence[str] | None = None) -> pd.DataFrame:
-    """Tidy rows ``generation, strategy, share`` (the ``ecology.csv`` of DESIGN.md).
+    """Tidy rows ``generation, strategy, share`` (``ecology.csv``).
 
     Parameters
     ----------

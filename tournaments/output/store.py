@@ -1,8 +1,10 @@
-"""Writing a run's results directory: atomically, with provenance, never over an earlier run.
+"""Results directories and every file the project writes: atomically, with provenance.
 
-Everything is written into a hidden temporary directory beside the target, which is renamed into
-place only when complete. With ``force`` an existing directory is moved aside first and removed
-only after the new one is in place, so a failure at any point loses nothing.
+The one home of writing. A file is written under a hidden temporary name in its own folder and
+renamed into place (:func:`atomic_write`), so a reader never sees half a file. A run's directory
+is filled under a hidden temporary name beside the target and renamed into place only when
+complete; with ``force`` an existing directory is moved aside first and removed only after the
+new one is in place, so a failure at any point loses nothing.
 """
 
 from __future__ import annotations
@@ -13,26 +15,51 @@ import os
 import platform
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from tournaments.analysis.tables import round_floats
 from tournaments.errors import UserError
-from tournaments.scoring import round_floats
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a hidden temporary path beside ``path``, then rename it into
+    place; on any failure the temporary file is removed and ``path`` is left as it was."""
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}"
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    """A UTF-8 text file, atomically."""
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """One CSV format for every table: floats rounded to :data:`scoring.DIGITS` significant
-    digits and written as Python's shortest repr (reading a table back gives the numbers the run
-    held in memory), ``\\n`` line endings."""
-    round_floats(frame).to_csv(path, index=False, lineterminator="\n")
+    """One CSV format for every table, atomically: floats rounded to
+    :data:`~tournaments.analysis.tables.DIGITS` significant digits and written as Python's
+    shortest repr (reading a table back gives the numbers the run held in memory), ``\\n`` line
+    endings."""
+    atomic_write(path, lambda tmp: round_floats(frame).to_csv(tmp, index=False,
+                                                              lineterminator="\n"))
+
+
+def write_figure(figure, path: Path) -> None:
+    """A matplotlib figure as PNG, atomically (no software metadata, so bytes are stable)."""
+    atomic_write(path, lambda tmp: figure.savefig(tmp, format="png", dpi=120,
+                                                  metadata={"Software": None}))
 
 
 def write_run(result, out: Path, *, force: bool = False) -> Path:
     """Write ``config.yaml``, the CSVs, figures, ``report.md`` and ``manifest.json`` to ``out``."""
-    from tournaments import figures
-
     out = Path(out)
     if out.exists() and not force:
         raise UserError(f"{out}: the results directory exists; choose another --out, or pass "
@@ -44,11 +71,9 @@ def write_run(result, out: Path, *, force: bool = False) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        (tmp / "config.yaml").write_text(result.config.resolved_yaml(), encoding="utf-8")
+        write_text(tmp / "config.yaml", result.config.resolved_yaml())
         write_csv(summary_for_csv(result.summary), tmp / "summary.csv")
         write_csv(result.pairwise, tmp / "pairwise.csv")
-        for stem, figure in result.figures().items():
-            figures.save(figure, tmp / f"{stem}.png")
         write_analysis(result, tmp)
         write_manifest(result, tmp)
         _replace(tmp, out)
@@ -59,9 +84,7 @@ def write_run(result, out: Path, *, force: bool = False) -> Path:
 
 
 def write_analysis(result, directory: Path) -> list[str]:
-    """Write the survival analysis's tables and figures, the Moran runs and ``report.md``."""
-    from tournaments import figures
-
+    """Write the survival analysis's tables, the Moran runs, every figure and ``report.md``."""
     tables = {}
     if result.survival is not None:
         s = result.survival
@@ -75,36 +98,23 @@ def write_analysis(result, directory: Path) -> list[str]:
     for name, frame in tables.items():
         write_csv(frame, directory / name)
     written = list(tables)
-    for stem, figure in figures.survival_figures(result).items():
-        figures.save(figure, directory / f"{stem}.png")
+    for stem, figure in result.figures().items():
+        write_figure(figure, directory / f"{stem}.png")
         written.append(f"{stem}.png")
-    (directory / "report.md").write_text(result.report(), encoding="utf-8")
+    write_text(directory / "report.md", result.report())
     return [*written, "report.md"]
 
 
 def write_manifest(result, directory: Path) -> None:
-    manifest = build_manifest(result, directory)
-    tmp = directory / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(directory / "manifest.json")
+    write_text(directory / "manifest.json",
+               json.dumps(build_manifest(result, directory), indent=2) + "\n")
 
 
 def rewrite_analysis(result, directory: Path) -> list[str]:
     """``tournaments analyze``: (re)write the analysis files of an existing results directory,
     each replaced atomically, then its manifest (the tables of the run are not touched)."""
-    tmp = directory / f".analyze.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        written = write_analysis(result, tmp)
-        for name in written:
-            (tmp / name).replace(directory / name)
-        previous = json.loads((directory / "manifest.json").read_text(encoding="utf-8")) \
-            if (directory / "manifest.json").is_file() else {}
-        result.wall_time = previous.get("wall_time_seconds", 0.0)
-        write_manifest(result, directory)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    written = write_analysis(result, directory)
+    write_manifest(result, directory)
     return written
 
 

@@ -1,0 +1,192 @@
+"""The pipeline of a run: the data's path from a config to a result, one named step each.
+
+    config → roster → plan (pairs, topology) → exact pairs → simulated pairs → tables
+           → survival analysis → Moran runs → result
+
+:func:`run` calls the steps in this order; each step is a function of what the earlier ones
+produced, and the :class:`~tournaments.result.TournamentResult` is built once, at the end.
+Only :mod:`tournaments.output` writes it to disk.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from tournaments.errors import ConfigError
+from tournaments.model import topology
+from tournaments.model.config import Config, load_config
+from tournaments.model.games import StageGame
+from tournaments.model.roster import PlayerSpec, build_specs
+from tournaments.result import TournamentResult
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Who plays whom: the roster's players, the game, the pairs (row player first) and the
+    ordered pairs of labels that enter the tournament's means."""
+
+    specs: list[PlayerSpec]
+    game: StageGame
+    pairs: list[tuple[int, int]]
+    counted: frozenset[tuple[str, str]]
+
+
+def load(config: Config | str | Path | dict, *, seed: int | None = None,
+         processes: int | None = None) -> Config:
+    """Step 1: the validated config, with the command line's overrides applied."""
+    overrides = {"seed": seed, "processes": processes}
+    if isinstance(config, Config):
+        return config.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    return load_config(config, overrides=overrides)
+
+
+def plan(config: Config, specs: list[PlayerSpec]) -> Plan:
+    """Step 3: the pairs to play and the pairs that count.
+
+    Symmetric game: every unordered pair once and each entry against a copy of itself (the
+    survival analysis needs the whole payoff matrix), the smaller label in the row seat so that
+    a match and its seed do not depend on roster order. A pair counts in the tournament's means
+    when the topology links it (self-play only with ``match.self_play``). Asymmetric game:
+    every receiving state (row) against every sending state (column).
+    """
+    game = config.game.build()
+    n = len(specs)
+    if game.symmetric:
+        pairs = [(i, j) if specs[i].label <= specs[j].label else (j, i)
+                 for i in range(n) for j in range(i, n)]
+    else:
+        rows = [s.index for s in specs if s.role == "receiving"]
+        cols = [s.index for s in specs if s.role == "sending"]
+        pairs = [(i, j) for i in rows for j in cols]
+
+    def counts(a: PlayerSpec, b: PlayerSpec) -> bool:
+        if a.index == b.index:
+            return config.match.self_play
+        return topology.linked(config.topology, config.seed,
+                               topology.Member(a.label, 0, a.club),
+                               topology.Member(b.label, 0, b.club))
+
+    counted = frozenset((specs[a].label, specs[b].label) for i, j in pairs
+                        for a, b in ((i, j), (j, i)) if counts(specs[a], specs[b]))
+    return Plan(specs=specs, game=game, pairs=pairs, counted=counted)
+
+
+def solve_exactly(config: Config, plan: Plan, *, source: str) -> tuple[pd.DataFrame, list]:
+    """Step 4: the pairs the exact solver covers, and the pairs left to simulate."""
+    from tournaments.engines import exact
+
+    if config.match.engine == "simulate":
+        return pd.DataFrame(), plan.pairs
+    rows, rest = exact.solve_roster(plan.specs, plan.pairs, plan.game, config.match,
+                                    config.transfer_efficiency)
+    if rest and config.match.engine == "exact":
+        names = ", ".join(f"{plan.specs[i].label} vs {plan.specs[j].label}" for i, j in rest[:3])
+        raise ConfigError(source, "match.engine", "exact",
+                          f"auto or simulate: no finite-state form for {len(rest)} pair(s) "
+                          f"({names}{', ...' if len(rest) > 3 else ''})")
+    return rows, rest
+
+
+def simulate(config: Config, plan: Plan, pairs: list[tuple[int, int]], *,
+             progress: bool) -> pd.DataFrame:
+    """Step 5: every repetition of the remaining pairs, played with axelrod."""
+    from tournaments.engines import simulate as engine
+
+    m = config.match
+    tasks = [engine.PairTask(plan.specs[i], plan.specs[j], plan.game, m.turns, m.continuation,
+                             m.noise, m.repetitions, config.seed, config.transfer_efficiency)
+             for i, j in pairs]
+    results = engine.simulate(tasks, processes=config.processes, progress=progress)
+    return engine.match_frame(tasks, results)
+
+
+#: Columns describing each roster entry (``entry`` is its index in the roster).
+ENTRY_COLUMNS = ["entry", "strategy", "name", "origin", "spec", "club", "role", "discount",
+                 "count"]
+
+
+def entries_frame(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame:
+    """One row per roster entry: label, strategy name, origin, config spelling, club, role,
+    discount and count."""
+    return pd.DataFrame({
+        "entry": [s.index for s in specs],
+        "strategy": [s.label for s in specs],
+        "name": [s.strategy_name for s in specs],
+        "origin": [s.origin for s in specs],
+        "spec": [e.strategy for e in config.roster],
+        "club": [s.club or "" for s in specs],
+        "role": [s.role or "" for s in specs],
+        "discount": [s.discount for s in specs],
+        "count": [s.count for s in specs],
+    })
+
+
+def tables(plan: Plan, entries: pd.DataFrame, matches: pd.DataFrame,
+           exact_rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 6: ``pairwise`` and ``summary``."""
+    from tournaments.analysis import tables as build
+
+    discounted = bool((entries["discount"] != 1).any())
+    pairwise = build.pairwise_table(matches, list(entries["strategy"]), exact=exact_rows,
+                                    counted=set(plan.counted), discounted=discounted)
+    return pairwise, build.summary_table(pairwise, entries)
+
+
+def survival(config: Config, summary: pd.DataFrame, pairwise: pd.DataFrame,
+             entries: pd.DataFrame, *, source: str = "<dict>"):
+    """Step 7: the survival analysis (``None`` for an asymmetric game)."""
+    from tournaments.analysis.survival import survival_analysis
+
+    try:
+        return survival_analysis(summary, pairwise, entries, config.evolution)
+    except ValueError as err:
+        raise ConfigError(source, "evolution.selection_intensity",
+                          config.evolution.selection_intensity,
+                          f"an intensity at which every fitness is positive ({err})") from None
+
+
+def moran(config: Config, specs: list[PlayerSpec], pairwise: pd.DataFrame, *,
+          progress: bool, source: str):
+    """Step 8 (``kind: moran``): seeded Moran runs on the tournament's payoff matrix."""
+    from tournaments.analysis.survival import matrix
+    from tournaments.engines.moran import run_moran
+
+    payoffs = matrix(pairwise, [s.label for s in specs], "mean_payoff")
+    return run_moran(config, specs, payoffs, progress=progress, source=source)
+
+
+def run(config: Config | str | Path | dict, *, seed: int | None = None,
+        processes: int | None = None, progress: bool = True,
+        source: str | None = None) -> TournamentResult:
+    """Run a config (a :class:`Config`, a YAML path or a dict) through every step.
+
+    ``seed`` and ``processes`` override the config's values, as the command line's flags do.
+    ``source`` names the config file of a ``Config`` or dict (for messages and relative plug-in
+    paths).
+    """
+    if source is None:
+        source = "<dict>" if isinstance(config, dict | Config) else str(config)
+    config = load(config, seed=seed, processes=processes)
+    start = time.perf_counter()
+    specs = build_specs(config, source=source)
+    the_plan = plan(config, specs)
+    exact_rows, rest = solve_exactly(config, the_plan, source=source)
+    matches = simulate(config, the_plan, rest, progress=progress)
+    entries = entries_frame(config, specs)
+    pairwise, summary = tables(the_plan, entries, matches, exact_rows)
+    analysis = survival(config, summary, pairwise, entries, source=source)
+    moran_runs = moran_populations = None
+    if config.kind == "moran":
+        from tournaments.analysis.survival import with_moran_fixations
+
+        moran_runs, moran_populations = moran(config, specs, pairwise, progress=progress,
+                                              source=source)
+        analysis = with_moran_fixations(analysis, moran_runs)
+    return TournamentResult(
+        config=config, entries=entries, matches=matches, pairwise=pairwise, summary=summary,
+        warnings=config.warnings(), wall_time=time.perf_counter() - start, survival=analysis,
+        moran_runs=moran_runs, moran_populations=moran_populations)
