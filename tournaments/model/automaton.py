@@ -21,6 +21,8 @@ import numpy as np
 
 #: Largest automaton :func:`tabulate` enumerates; a larger one has no form (it is simulated).
 MAX_FORM_STATES = 2048
+#: Round-off tolerated in a probability (axelrod computes some four-vectors in floating point).
+_ROUNDING = 1e-12
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ class FiniteStateForm:
             raise ValueError("finite-state form: inconsistent shapes")
         for name in ("initial", "coop_prob", "transition"):
             values = getattr(self, name)
-            if not (np.all(np.isfinite(values)) and np.all(values >= 0) and np.all(values <= 1)):
+            inside = np.all(values >= -_ROUNDING) and np.all(values <= 1 + _ROUNDING)
+            if not (np.all(np.isfinite(values)) and inside):
                 raise ValueError(f"finite-state form: {name} must be probabilities in [0, 1]")
         if not np.allclose(self.transition.sum(axis=-1), 1.0) or not np.isclose(
             self.initial.sum(), 1.0
