@@ -87,22 +87,14 @@ class AutomatonStrategy(StateStrategy):
         realised actions; ``None`` (the default) for none.
 
     They may read the game of the match (``self.match_attributes["game"]``). Play, the payoff
-    adjustments and the exact form (:meth:`automaton`) all run these same methods.
+    adjustments and the exact form (:meth:`automaton`) all run these same methods
+    (a class that lacks one of the first three fails ``check-strategy``'s first match).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self._state: Hashable | None = None
         self._folded = 0
-
-    def initial_state(self, partner: Partner) -> Hashable:
-        raise NotImplementedError(f"{type(self).__name__} must define initial_state(partner)")
-
-    def cooperation(self, state: Hashable) -> float:
-        raise NotImplementedError(f"{type(self).__name__} must define cooperation(state)")
-
-    def transition(self, state: Hashable, own: int, other: int) -> Hashable:
-        raise NotImplementedError(f"{type(self).__name__} must define transition(...)")
 
     def adjustment(self, state: Hashable, own: int, other: int) -> tuple | None:
         return None

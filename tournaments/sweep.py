@@ -346,6 +346,5 @@ def write_aggregates(out: Path, cells: list, settings: dict):
     store.write_csv(thresholds(sweep, parameters, settings["cooperation_threshold"]),
                     out / "thresholds.csv")
     if not sweep.empty:
-        for stem, figure in sweep_figures(sweep, parameters).items():
-            store.write_figure(figure, out / f"{stem}.png")
+        store.write_figures(lambda: sweep_figures(sweep, parameters), out)
     return sweep

@@ -9,7 +9,7 @@ import pytest
 from strategies.clubs import ClubReciprocity
 from tournaments.conformance import CheckResult, check_player_class
 from tournaments.model.automaton import FiniteStateForm
-from tournaments.strategy import StateStrategy
+from tournaments.strategy import AutomatonStrategy, StateStrategy
 
 C, D = axl.Action.C, axl.Action.D
 FULL = {"memory_depth": 1, "stochastic": False, "long_run_time": False,
@@ -70,6 +70,17 @@ class ImpurePayer(StateStrategy):
         return np.full((len(own), 3), float(ImpurePayer.calls))
 
 
+class Unfinished(AutomatonStrategy):  # no transition()
+    name = "Unfinished"
+    classifier = dict(FULL)
+
+    def initial_state(self, partner):
+        return 0
+
+    def cooperation(self, state):
+        return 1.0
+
+
 class Incomplete(axl.Player):
     name = "Incomplete"
     classifier = {"memory_depth": 0}
@@ -94,6 +105,9 @@ def test_faults_are_caught_by_the_right_check():
     assert "play is the automaton's" in failed(DriftsWithMembers, {"club": "EU"})
     assert failed(ImpurePayer) == {"adjustments"}
     assert failed(Incomplete) == {"classifier complete"}
+    unfinished = {r.name: r for r in check_player_class(Unfinished)}
+    assert not unfinished["plays matches"].passed
+    assert "transition" in unfinished["plays matches"].detail
 
 
 def test_not_a_player_and_bad_parameters():

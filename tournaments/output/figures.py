@@ -1,8 +1,8 @@
 """Figures (seaborn on matplotlib), built as ``Figure`` objects.
 
 Figures are made without ``pyplot``: each is a ``matplotlib.figure.Figure`` of its own, with no
-global figure registry, so runs in concurrent threads never share plotting state.
-:func:`tournaments.output.store.write_figure` writes them.
+global figure registry. matplotlib's text layout is still not thread-safe, so
+:func:`tournaments.output.store.write_figures` builds and writes one set of figures at a time.
 """
 
 from __future__ import annotations

@@ -52,10 +52,22 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
                                                               lineterminator="\n"))
 
 
-def write_figure(figure, path: Path) -> None:
-    """A matplotlib figure as PNG, atomically (no software metadata, so bytes are stable)."""
-    atomic_write(path, lambda tmp: figure.savefig(tmp, format="png", dpi=120,
-                                                  metadata={"Software": None}))
+#: matplotlib's text layout (mathtext's parser) is not thread-safe: two threads drawing at once
+#: fail on tick labels such as 10^{-3}. Figures are built and drawn one set at a time.
+_DRAWING = threading.Lock()
+
+
+def write_figures(make: Callable[[], dict], directory: Path) -> list[str]:
+    """Build the figures ``make()`` returns (stem → Figure) and write each as PNG, atomically
+    (no software metadata, so bytes are stable); return the file names."""
+    written = []
+    with _DRAWING:
+        for stem, figure in make().items():
+            atomic_write(directory / f"{stem}.png",
+                         lambda tmp, f=figure: f.savefig(tmp, format="png", dpi=120,
+                                                         metadata={"Software": None}))
+            written.append(f"{stem}.png")
+    return written
 
 
 def write_run(result, out: Path, *, force: bool = False) -> Path:
@@ -97,10 +109,7 @@ def write_analysis(result, directory: Path) -> list[str]:
         tables["moran_populations.csv"] = result.moran_populations
     for name, frame in tables.items():
         write_csv(frame, directory / name)
-    written = list(tables)
-    for stem, figure in result.figures().items():
-        write_figure(figure, directory / f"{stem}.png")
-        written.append(f"{stem}.png")
+    written = [*tables, *write_figures(result.figures, directory)]
     write_text(directory / "report.md", result.report())
     return [*written, "report.md"]
 
