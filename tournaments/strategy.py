@@ -93,14 +93,14 @@ class AutomatonStrategy(StateStrategy):
 
     def __init__(self) -> None:
         super().__init__()
-        self._state: Hashable | None = None
-        self._folded = 0
+        self._state: Hashable = None  # set at the first move of each match
+        self._folded = 0  # rounds of the history already folded into _state
 
     def adjustment(self, state: Hashable, own: int, other: int) -> tuple | None:
         return None
 
     def strategy(self, opponent: axl.Player) -> axl.Action:
-        if not self.history or self._state is None:
+        if not self.history:
             self._state, self._folded = self.initial_state(Partner.of(opponent)), 0
         for t in range(self._folded, len(self.history)):
             self._state = self.transition(self._state, self.history[t].value,
@@ -135,8 +135,7 @@ class AutomatonStrategy(StateStrategy):
         enumerated into a :class:`FiniteStateForm` (``None`` if it has too many states to
         solve exactly)."""
         return tabulate(self.initial_state(partner or Partner()), self.cooperation,
-                        self.transition,
-                        self.adjustment)
+                        self.transition, self.adjustment)
 
 
 def state_classifier(memory_depth: float, *, stochastic: bool = False,
