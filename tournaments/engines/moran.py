@@ -64,11 +64,6 @@ def _process_class():
     return PayoffMatrixMoran
 
 
-def population(specs: list[PlayerSpec]) -> list[PlayerSpec]:
-    """The initial population: each entry repeated ``count`` times, in roster order."""
-    return [spec for spec in specs for _ in range(spec.count)]
-
-
 def _graph(n: int, edges: list[tuple[int, int]]):
     """An axelrod ``Graph`` on vertices 0..n−1 in order, isolated members included (axelrod's
     ``Graph`` knows only vertices that have an edge, so the vertices are registered first)."""
@@ -108,10 +103,10 @@ def run_moran(config: Config, specs: list[PlayerSpec], payoffs: np.ndarray, *,
                               "process tells types apart by strategy and parameters")
         types[kind] = k
     label_of = {kind: specs[k].label for kind, k in types.items()}
-    members = population(specs)
-    slots = [topology.Member(spec.label, copy, spec.club)
-             for spec in specs for copy in range(spec.count)]
-    edges = topology.edges(config.topology, config.seed, slots)
+    # the initial population: each entry ``count`` times, in roster order
+    members = [(spec, topology.Member(spec.label, copy, spec.club))
+               for spec in specs for copy in range(spec.count)]
+    edges = topology.edges(config.topology, config.seed, [m for _, m in members])
     n = len(members)
     interaction = _graph(n, edges)
     reproduction = _graph(n, edges + [(v, v) for v in range(n)])
@@ -122,7 +117,7 @@ def run_moran(config: Config, specs: list[PlayerSpec], payoffs: np.ndarray, *,
                     disable=True if not progress else None, leave=False):
         seed = derive_seed(config.seed, "moran", run)
         process = process_class(
-            [spec.make() for spec in members], payoffs=payoffs, types=types,
+            [spec.make() for spec, _ in members], payoffs=payoffs, types=types,
             mutation_rate=evo.mutation_rate, interaction_graph=interaction,
             reproduction_graph=reproduction,
             fitness_transformation=partial(fitness, selection_intensity=evo.selection_intensity),
