@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +31,7 @@ def load_result(directory: str | Path) -> TournamentResult:
     """
     from tournaments.analysis.survival import with_moran_fixations
     from tournaments.model.config import load_config
+    from tournaments.output import store
 
     directory = Path(directory)
     needed = [directory / n for n in ("config.yaml", "summary.csv", "pairwise.csv")]
@@ -53,9 +53,7 @@ def load_result(directory: str | Path) -> TournamentResult:
         moran_runs = pd.read_csv(directory / "moran.csv", keep_default_na=False)
         moran_populations = pd.read_csv(directory / "moran_populations.csv")
         analysis = with_moran_fixations(analysis, moran_runs)
-    manifest = directory / "manifest.json"
-    wall_time = (json.loads(manifest.read_text(encoding="utf-8")).get("wall_time_seconds", 0.0)
-                 if manifest.is_file() else 0.0)
+    wall_time = store.read_manifest(directory).get("wall_time_seconds", 0.0)
     return TournamentResult(config=config, entries=entries, matches=pd.DataFrame(),
                             pairwise=pairwise, summary=summary, warnings=config.warnings(),
                             wall_time=wall_time, survival=analysis, moran_runs=moran_runs,

@@ -1,13 +1,17 @@
 """The command line: a thin layer over :mod:`tournaments.api`.
 
 Exit codes: 0 success; 2 bad input (a message naming the file, key, value and what is allowed;
-no traceback); 3 a negative answer (a sweep with failed cells, ``verify`` finding a difference,
-``check-strategy`` a failed check); 1 a bug. Heavy modules (pandas, axelrod) are imported
-inside the commands that need them, so ``--help`` and config validation answer at once.
+no traceback) or an environment that cannot do the job (a full or read-only disk, an unreachable
+scheduler: what failed and what to do); 3 a negative answer (a sweep with failed cells,
+``verify`` finding a difference, ``check-strategy`` a failed check); 130 and 143 when interrupted
+by SIGINT (Ctrl-C) or SIGTERM, after cleaning up; 1 a bug. Heavy modules (pandas, axelrod) are
+imported inside the commands that need them, so ``--help`` and config validation answer at once.
 """
 
 from __future__ import annotations
 
+import errno
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -18,8 +22,23 @@ from tournaments import __version__
 from tournaments.errors import UserError
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so that every clean-up runs as for Ctrl-C."""
+
+
+#: What to do about an environment error, by errno.
+_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space or choose another --out",
+    errno.EDQUOT: "the disk quota is exhausted: free some space or choose another --out",
+    errno.EROFS: "the filesystem is read-only: choose --out on a writable one",
+    errno.EACCES: "permission denied: choose a folder you can write to",
+    errno.EPERM: "operation not permitted: choose a folder you can write to",
+}
+
+
 class _Group(click.Group):
-    """Turns :class:`UserError` into exit code 2 with a one-line message."""
+    """Turns :class:`UserError` and environment errors into exit code 2 with a one-line message,
+    and interruptions into 130 (SIGINT) or 143 (SIGTERM)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -27,6 +46,20 @@ class _Group(click.Group):
         except UserError as err:
             click.echo(f"error: {err}", err=True)
             ctx.exit(2)
+        except OSError as err:
+            where = f"{err.filename}: " if err.filename else ""
+            advice = _ADVICE.get(err.errno, "check the path and the machine, then run again")
+            click.echo(f"error: {where}{err.strerror or err} ({advice}); nothing written "
+                       "before was lost", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt as err:
+            hint = getattr(err, "hint", None)
+            click.echo(f"interrupted{f'; {hint}' if hint else ''}", err=True)
+            ctx.exit(143 if isinstance(err, Terminated) else 130)
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,13 +92,13 @@ def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
     _show_warnings()
     loaded = load_config(config, overrides={"seed": seed, "processes": processes})
     from tournaments import api  # pandas and axelrod: only once the config is valid
+    from tournaments.output import store
 
     out = out or Path("results") / loaded.name
-    if out.exists() and not force:
-        raise UserError(f"{out}: the results directory exists; choose another --out, or pass "
-                        "--force to replace it (the old one is kept until the new one is complete)")
-    result = api.run(loaded, source=str(config))
-    path = api.save(result, out, force=force)
+    with store.writer_lock(out):
+        store.check_target(out, force=force)
+        result = api.run(loaded, source=str(config))
+        path = api.save(result, out, force=force)
     _print_ranking(result.summary)
     if result.survival is not None:
         click.echo("\nsurvival (small-mutation-limit ranking):")
@@ -147,17 +180,25 @@ def _print_survival(survival) -> None:
 
 @cli.command()
 @click.argument("results_dir", type=click.Path(path_type=Path))
-def verify(results_dir: Path) -> None:
-    """Re-run RESULTS_DIR from its saved config and seed; exit 0 only if every CSV is identical
-    (3 if one differs)."""
+@click.option("--allow-plugins", is_flag=True,
+              help="Re-run the plug-in code the results directory keeps under plugins/ (read it "
+                   "first: verifying runs it).")
+def verify(results_dir: Path, allow_plugins: bool) -> None:
+    """Re-run RESULTS_DIR from its saved config and seed; exit 0 only if its config is the one
+    recorded and every file is identical to the re-run's (3 if not)."""
+    from tournaments.verify import NOT_COMPARED
     from tournaments.verify import verify as run_verification
 
-    outcome = run_verification(results_dir, progress=True)
+    outcome = run_verification(results_dir, allow_plugins=allow_plugins, progress=True)
     for name, (recorded, rerun) in outcome.files.items():
-        status = "identical" if recorded == rerun else f"DIFFERS (re-run {rerun[:12]})"
-        click.echo(f"  {name:<20} {recorded[:12]}  {status}")
+        status = "identical" if recorded == rerun else "DIFFERS"
+        click.echo(f"  {name:<28} {recorded[:12]:<12}  {status}")
+    for name, why in NOT_COMPARED.items():
+        click.echo(f"  {name:<28} not compared byte for byte: {why}")
     if not outcome.identical:
-        click.echo(f"{results_dir}: the re-run does not reproduce the saved results", err=True)
+        for difference in outcome.differences:
+            click.echo(f"  difference: {difference}", err=True)
+        click.echo(f"{results_dir}: does not reproduce ({outcome.differences[0]})", err=True)
         sys.exit(3)
     click.echo(f"{results_dir}: reproduced byte for byte")
 
@@ -212,9 +253,14 @@ def check_strategy(target: str, params: tuple[str, ...]) -> None:
         name, sep, value = item.partition("=")
         if not sep:
             raise UserError(f"--param {item!r}: expected NAME=VALUE")
-        kwargs[name] = yaml.safe_load(value)
-    cls, origin = resolve(target, source="command line", key="MODULE:CLASS",
-                          base_dir=Path.cwd())
+        try:
+            kwargs[name] = yaml.safe_load(value)
+        except yaml.YAMLError as err:
+            problem = getattr(err, "problem", None) or type(err).__name__
+            raise UserError(f"--param {item[:120]!r}: the value is not valid YAML ({problem}); "
+                            "allowed: NAME=VALUE with a YAML value, e.g. payment=2.5 or "
+                            "clubs=[a, b]") from None
+    cls, origin = resolve(target, source="command line", key="MODULE:CLASS")
     results = check_player_class(cls, kwargs)
     for result in results:
         mark = "PASS" if result.passed else "FAIL"
@@ -235,7 +281,8 @@ def _print_ranking(summary) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (``python -m tournaments`` too)."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="tournaments")
 
 

@@ -36,12 +36,14 @@ class Plan:
 
 
 def load(config: Config | str | Path | dict, *, seed: int | None = None,
-         processes: int | None = None) -> Config:
-    """Step 1: the validated config, with the command line's overrides applied."""
+         processes: int | None = None, source: str | None = None) -> Config:
+    """Step 1: the validated config, with the command line's overrides applied (``source``
+    names a dict's file: its folder holds the plug-in files the roster names)."""
     overrides = {"seed": seed, "processes": processes}
     if isinstance(config, Config):
         return config.model_copy(update={k: v for k, v in overrides.items() if v is not None})
-    return load_config(config, overrides=overrides)
+    origin = source if isinstance(config, dict) else None
+    return load_config(config, overrides=overrides, origin=origin)
 
 
 def plan(config: Config, specs: list[PlayerSpec]) -> Plan:
@@ -117,7 +119,7 @@ def entries_frame(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame:
         "strategy": [s.label for s in specs],
         "name": [s.strategy_name for s in specs],
         "origin": [s.origin for s in specs],
-        "spec": [e.strategy for e in config.roster],
+        "spec": [e["strategy"] for e in config.resolved()["roster"]],
         "club": [s.club or "" for s in specs],
         "role": [s.role or "" for s in specs],
         "discount": [s.discount for s in specs],
@@ -170,7 +172,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     """
     if source is None:
         source = "<dict>" if isinstance(config, dict | Config) else str(config)
-    config = load(config, seed=seed, processes=processes)
+    config = load(config, seed=seed, processes=processes, source=source)
     start = time.perf_counter()
     specs = build_specs(config, source=source)
     the_plan = plan(config, specs)

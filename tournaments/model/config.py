@@ -23,13 +23,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
 from tournaments.errors import ConfigError, UserError
-from tournaments.model import games
+from tournaments.model import games, plugins
 
 DEFAULT_TURNS = 200
 
@@ -198,6 +199,14 @@ class Config(_Strict):
     #: Read by ``tournaments sweep`` (:mod:`tournaments.sweep` checks it); ``run`` plays the
     #: base config and keeps the section in its ``config.yaml``.
     sweep: dict[str, Any] | None = None
+    #: The code of the file plug-ins the roster names, read when the config was loaded.
+    _plugins: dict[str, plugins.Source] = PrivateAttr(default_factory=dict)
+
+    @property
+    def plugins(self) -> dict[str, plugins.Source]:
+        """Strategy name → the code of each file plug-in the roster names
+        (:mod:`tournaments.model.plugins`)."""
+        return dict(self._plugins)
 
     @field_validator("game", "topology", mode="before")
     @classmethod
@@ -209,6 +218,10 @@ class Config(_Strict):
         records (loading it gives the same config)."""
         data = self.model_dump(mode="json")
         data["game"] = self.game.build().as_config()
+        for entry in data["roster"]:  # a file plug-in as its results directory keeps it
+            code = self._plugins.get(entry["strategy"])
+            if code is not None:
+                entry["strategy"] = f"{code.stored}:{entry['strategy'].rpartition(':')[2]}"
         for section, key, applies, _ in _CONDITIONAL_KEYS:
             if not applies(self):
                 del data[section][key]
@@ -256,6 +269,11 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None,
         raise _config_error(origin, err) from None
     _check_applicable(config, origin)
     _check_roster(config, origin)
+    base_dir = None if origin == "<dict>" else Path(origin).parent
+    config._plugins = {
+        e.strategy: code for i, e in enumerate(config.roster) if plugins.is_plugin(e.strategy)
+        and (code := plugins.read(e.strategy, base_dir, source=origin,
+                                  key=f"roster[{i}].strategy")) is not None}
     for message in config.warnings():
         warnings.warn(f"{origin}: {message}", stacklevel=2)
     return config

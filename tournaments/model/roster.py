@@ -3,7 +3,8 @@
 A config names a strategy in one of these ways (first match wins, ambiguity is an error):
 
 1. ``path/to/file.py:Class`` — a plug-in file (relative to the config file's folder);
-2. ``package.module:Class`` — a plug-in module on the Python path;
+2. ``package.module:Class`` — a module of an installed package, or ``module.py`` in the config's
+   folder (:mod:`tournaments.model.plugins`);
 3. a project registry key (``suasion``) or display name (``Suasion``);
 4. an entry point of the group ``migration_tournaments.strategies`` (installed plug-ins);
 5. an axelrod class name (``TitForTat``) or display name (``Tit For Tat``).
@@ -13,12 +14,10 @@ from __future__ import annotations
 
 import copy
 import difflib
-import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
 import inspect
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 from tournaments._axelrod import load as load_axelrod
 from tournaments.errors import ConfigError, UserError
+from tournaments.model import plugins
 from tournaments.model.config import Config
 
 ENTRY_POINT_GROUP = "migration_tournaments.strategies"
@@ -96,8 +96,12 @@ def catalogue() -> dict[str, list[tuple[str, type]]]:
 
 
 def resolve(name: str, *, source: str = "<dict>", key: str = "strategy",
-            base_dir: Path | None = None) -> tuple[type, str]:
+            base_dir: Path | None = None,
+            code: dict[str, plugins.Source] | None = None) -> tuple[type, str]:
     """The class a config's strategy name refers to, and its origin.
+
+    A plug-in file's code comes from ``code`` (a config's :attr:`Config.plugins`) or, without it,
+    is read from ``base_dir`` (:mod:`tournaments.model.plugins`).
 
     Raises
     ------
@@ -106,7 +110,9 @@ def resolve(name: str, *, source: str = "<dict>", key: str = "strategy",
     """
     axl = load_axelrod()
     if ":" in name:
-        cls = _load_plugin(name, source, key, base_dir)
+        found = code.get(name) if code is not None else plugins.read(
+            name, base_dir, source=source, key=key)
+        cls = plugins.load_class(name, found, source=source, key=key)
         if not (isinstance(cls, type) and issubclass(cls, axl.Player)):
             raise ConfigError(source, key, name, "a subclass of axelrod.Player")
         return cls, "plug-in"
@@ -124,36 +130,6 @@ def resolve(name: str, *, source: str = "<dict>", key: str = "strategy",
     raise ConfigError(source, key, name,
                       "a project strategy (tournaments strategies lists them), an axelrod "
                       f"strategy, module:Class or path/to/file.py:Class{hint}")
-
-
-def _load_plugin(name: str, source: str, key: str, base_dir: Path | None) -> type:
-    target, _, attr = name.rpartition(":")
-    try:
-        if target.endswith(".py"):
-            path = Path(target)
-            if not path.is_absolute() and base_dir is not None and (base_dir / path).exists():
-                path = base_dir / path
-            if not path.exists():
-                raise ConfigError(source, key, name,
-                                  f"an existing plug-in file ({path} is missing)")
-            digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]
-            module_name = f"_tournaments_plugin_{digest}"
-            module = sys.modules.get(module_name)
-            if module is None:
-                spec = importlib.util.spec_from_file_location(module_name, path)
-                module = importlib.util.module_from_spec(spec)
-                sys.modules[module_name] = module  # so that worker processes can unpickle it
-                spec.loader.exec_module(module)
-        else:
-            module = importlib.import_module(target)
-        return getattr(module, attr)
-    except ConfigError:
-        raise
-    except AttributeError:
-        raise ConfigError(source, key, name, f"a class {attr!r} defined in {target}") from None
-    except Exception as err:
-        raise ConfigError(source, key, name,
-                          f"an importable plug-in ({type(err).__name__}: {err})") from None
 
 
 def cheating(cls: type) -> list[str]:
@@ -188,7 +164,7 @@ def build_specs(config: Config, *, source: str = "<dict>") -> list[PlayerSpec]:
     used: set[str] = {e.label for e in config.roster if e.label}
     for i, entry in enumerate(config.roster):
         cls, origin = resolve(entry.strategy, source=source, key=f"roster[{i}].strategy",
-                              base_dir=base_dir)
+                              base_dir=base_dir, code=config.plugins)
         flags = cheating(cls)
         if flags and not config.allow_cheating:
             raise ConfigError(source, f"roster[{i}].strategy", entry.strategy,
