@@ -148,10 +148,37 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+PLUGIN = """
+import axelrod as axl
+
+
+class Fixed(axl.Player):
+    \"\"\"Plays one action for ever: {action}.\"\"\"
+
+    name = "Fixed"
+    classifier = {{"memory_depth": 0, "stochastic": False, "long_run_time": False,
+                  "inspects_source": False, "manipulates_source": False,
+                  "manipulates_state": False}}
+
+    def strategy(self, opponent):
+        return axl.Action.{action}
+"""
+
+
 @pytest.mark.slow
-def test_external_scheduler_and_worker_processes(tmp_path):
-    config = write_config(tmp_path)
-    reference = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)
+def test_external_scheduler_with_two_worker_threads_and_an_edited_plugin(tmp_path):
+    """One long-lived worker with 2 threads (dask's default is one per core), in another
+    working directory than the client's (which names the config by a relative path): transformed axelrod strategies are built in both
+    threads, a relative plug-in path is shipped with the cell, and after the plug-in file is
+    edited the worker runs the new code — the same bytes as the in-process loop each time."""
+    study = tmp_path / "study"
+    study.mkdir()
+    (study / "fixed.py").write_text(PLUGIN.format(action="C"))
+    grid = {"match.continuation": [0.5, 0.7, 0.9], "match.noise": [0.0, 0.05]}
+    config = write_config(study, dict(
+        BASE, roster=[{"strategy": "BackStabber"}, {"strategy": "Alexei"},
+                      {"strategy": "fixed.py:Fixed"}, {"strategy": "Tit For Tat"}],
+        sweep={"grid": grid, "batch_size": 1}))
     port = _free_port()
     dask = str(Path(sys.executable).parent / "dask")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -159,18 +186,26 @@ def test_external_scheduler_and_worker_processes(tmp_path):
                                   "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
     worker = subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1",
-                               "--nthreads", "1", "--no-dashboard"], env=env,
+                               "--nthreads", "2", "--no-dashboard"], env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        result = run_cli("sweep", str(config), "--out", str(tmp_path / "ext"), "--scheduler",
-                         f"tcp://127.0.0.1:{port}")
-        assert result.returncode == 0, result.stderr
+        for action in ("C", "D"):
+            (study / "fixed.py").write_text(PLUGIN.format(action=action))
+            reference = run_sweep(config, tmp_path / f"loop{action}", executor="loop",
+                                  progress=False)
+            result = run_cli("sweep", "study/sweep.yaml", "--out", f"ext{action}",
+                             "--scheduler", f"tcp://127.0.0.1:{port}", cwd=tmp_path)
+            assert result.returncode == 0, result.stderr
+            for name in ("sweep.csv", "thresholds.csv"):
+                assert (reference.out / name).read_bytes() == (
+                    tmp_path / f"ext{action}" / name).read_bytes()
+            sweep = pd.read_csv(tmp_path / f"ext{action}" / "sweep.csv")
+            quiet = sweep[(sweep["strategy"] == "Fixed") & (sweep["match.noise"] == 0.0)]
+            assert set(quiet["cooperation_rate"]) == {1.0 if action == "C" else 0.0}
     finally:
         for process in (worker, scheduler):
             process.terminate()
             process.wait(timeout=60)
-    for name in ("sweep.csv", "thresholds.csv"):
-        assert (reference.out / name).read_bytes() == (tmp_path / "ext" / name).read_bytes()
 
 
 @pytest.mark.slow
@@ -212,3 +247,111 @@ def test_a_bad_strategy_parameter_in_a_cell_fails_before_any_work(tmp_path):
     with pytest.raises(ConfigError) as err:
         expand(write_config(tmp_path, bad))
     assert "sweep.grid → roster[2].params" in str(err.value) and "'payment'" in str(err.value)
+
+
+def _cells(out):
+    return sorted((out / "cells").glob("*.csv"))
+
+
+@pytest.mark.parametrize("damage", ["line", "mid-line", "empty", "record"])
+def test_resume_recomputes_every_cell_that_does_not_check_out(tmp_path, damage):
+    config = write_config(tmp_path)
+    reference = run_sweep(config, tmp_path / "ref", executor="loop", progress=False)
+    out = tmp_path / "out"
+    run_sweep(config, out, executor="loop", progress=False)
+    victim = _cells(out)[1]
+    text = victim.read_text()
+    lines = text.splitlines(keepends=True)
+    if damage == "line":  # cut at a line boundary: a well-formed CSV with fewer rows
+        victim.write_text("".join(lines[:-1]))
+    elif damage == "mid-line":
+        victim.write_text(text[: len(text) - len(lines[-1]) // 2 - 1])
+    elif damage == "empty":
+        victim.write_text("")
+    else:  # the CSV is intact but its record is gone (killed between the two writes)
+        victim.with_suffix(".done").unlink()
+    with pytest.warns(UserWarning, match="recomputing 1 cell"):
+        run_sweep(config, out, resume=True, executor="loop", progress=False)
+    for name in ("sweep.csv", "thresholds.csv"):
+        assert (reference.out / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_one_sweep_at_a_time_in_a_directory(tmp_path, cli):
+    from tests.test_store import _hold_lock
+
+    config = write_config(tmp_path)
+    holder = _hold_lock(tmp_path / "out")
+    try:
+        result = cli("sweep", str(config), "--out", str(tmp_path / "out"), "--resume")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 2 and f"pid {holder.pid}" in result.stderr
+
+
+def test_a_moran_sweep_keeps_its_moran_results(tmp_path):
+    config = write_config(tmp_path, dict(
+        BASE, kind="moran", evolution={"population_size": 6, "runs": 20},
+        match={"continuation": 0.9, "repetitions": 2},
+        sweep={"grid": {"match.noise": [0.0, 0.05]}}))
+    out = run_sweep(config, tmp_path / "out", executor="loop", progress=False).out
+    sweep = pd.read_csv(out / "sweep.csv")
+    assert "moran_fixations" in sweep
+    # every Moran run of a cell ends with one strategy fixated
+    assert list(sweep.groupby("cell")["moran_fixations"].sum()) == [20, 20]
+
+
+def test_sweep_config_mistakes_are_named(tmp_path, cli):
+    two = write_config(tmp_path, dict(BASE, processes=2))
+    result = cli("sweep", str(two), "--out", str(tmp_path / "a"))
+    assert result.returncode == 2 and "processes: 2" in result.stderr
+    assert "--workers" in result.stderr
+    # game.T without a game key overrides the default game's temptation
+    no_game = {k: v for k, v in BASE.items() if k != "game"}
+    _, cells, _ = expand(dict(no_game, sweep={"grid": {"game.T": [4.0, 6.0]}}))
+    assert [c.config.game.T for c in cells] == [4.0, 6.0]
+    assert {c.config.game.kind for c in cells} == {"prisoners_dilemma"}
+
+
+def test_a_refused_resume_names_the_changed_key(tmp_path, cli):
+    config = write_config(tmp_path)
+    run_sweep(config, tmp_path / "out", executor="loop", progress=False)
+    write_config(tmp_path, dict(BASE, match=dict(BASE["match"], repetitions=4)))
+    result = cli("sweep", str(config), "--out", str(tmp_path / "out"), "--resume")
+    assert result.returncode == 2 and "match.repetitions: 3 → 4" in result.stderr
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path, cli):
+    config = write_config(tmp_path, dict(BASE, sweep={"cells": [{"match.noise": 0.0}]}))
+    result = cli("sweep", str(config), "--out", str(tmp_path / "out"), "--scheduler",
+                 f"tcp://127.0.0.1:{_free_port()}")
+    assert result.returncode == 2 and "cannot reach the dask scheduler" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verify_names_an_unfinished_sweep(tmp_path, cli):
+    config = write_config(tmp_path, dict(BASE, sweep={"cells": [{"match.noise": 0.0}]}))
+    out = run_sweep(config, tmp_path / "out", executor="loop", progress=False).out
+    (out / "sweep.csv").unlink()
+    (out / "manifest.json").unlink()
+    result = cli("verify", str(out))
+    assert result.returncode == 2 and "unfinished sweep" in result.stderr and "--resume" in (
+        result.stderr)
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_sweep_exits_130_and_says_how_to_resume(tmp_path):
+    grid = {"match.continuation": [0.5, 0.7, 0.9, 0.95], "match.noise": [0.0, 0.02, 0.05]}
+    config = write_config(tmp_path, dict(BASE, sweep={"grid": grid, "batch_size": 1}))
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "tournaments", "sweep", str(config),
+                                "--out", str(out), "--workers", "1"], stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "cells").glob("*.done"))) < 2:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "--resume" in stderr and "Traceback" not in stderr
+    assert list(tmp_path.glob(".out.*")) == []  # the lock is released

@@ -7,11 +7,16 @@ config key: ``match.continuation``, ``game.T``, ``transfer_efficiency``, ``roste
 
 Each cell is the base config with the cell's values applied and its own seed, derived from the
 root seed and the cell's parameters (never from its place in a work queue). Cells run in batches
-on dask workers — an embedded ``LocalCluster`` by default, or an existing scheduler — and each
-finished cell is written atomically to ``cells/<id>.csv`` by the client as soon as it arrives, so
-a sweep killed at any moment resumes (``--resume``) without losing or repeating a cell.
-``sweep.csv`` is assembled from the cell files in the config's cell order: byte-identical
-whatever the number of workers, the scheduler, or interruptions.
+on dask workers — an embedded ``LocalCluster`` by default, or an existing scheduler; a cell
+carries its config, plug-in code included, so a worker needs no file of the client's. Each
+finished cell is written atomically to ``cells/<id>.csv`` by the client as soon as it arrives,
+followed by its record ``cells/<id>.done`` (the CSV's SHA-256 and row count): a cell counts as
+finished only when its record exists and its CSV checks out against it, so a sweep killed at
+any moment — or a cell file truncated or emptied later — resumes (``--resume``) by recomputing
+exactly the cells that do not check out. The sweep holds its directory's lock
+(:func:`tournaments.output.store.writer_lock`) while it runs. ``sweep.csv`` is assembled from the
+cell files in the config's cell order: byte-identical whatever the number of workers, worker
+threads, the scheduler, or interruptions.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import os
 import re
 import time
 import traceback
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +39,8 @@ from tournaments.model.config import Config, _read_yaml, load_config
 from tournaments.model.seeds import derive_seed
 from tournaments.output import store
 
+#: The game a config without a ``game`` key plays: a sweep's ``game.T`` overrides its payoff.
+DEFAULT_GAME = Config.model_fields["game"].default_factory().kind
 _INDEX = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\[(?P<selector>[^\]]+)\]$")
 
 
@@ -75,8 +83,8 @@ def set_path(data: dict, path: str, value: Any) -> None:
             if last:
                 raise KeyError("a path must end in a key, not a list entry")
             continue
-        if part == "game" and isinstance(node.get("game"), str):
-            node["game"] = {"kind": node["game"]}
+        if part == "game" and isinstance(node.get("game", DEFAULT_GAME), str):
+            node["game"] = {"kind": node.get("game", DEFAULT_GAME)}
         if last:
             node[part] = value
         else:
@@ -126,6 +134,10 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
     raw = dict(source) if isinstance(source, dict) else _read_yaml(Path(source))
     sweep = raw.pop("sweep", None)
     base = load_config(raw, origin=origin)
+    if base.processes != 1:
+        raise ConfigError(origin, "processes", base.processes,
+                          "1 in a sweep: its cells run one per dask worker (use --workers N or "
+                          "a scheduler with more workers)")
     if not isinstance(sweep, dict):
         raise ConfigError(origin, "sweep", sweep, "a mapping with 'grid' and/or 'cells'")
     settings = {"grid": {}, "cells": [], "batch_size": None, "cooperation_threshold": 0.5,
@@ -165,6 +177,9 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
         data["seed"] = _cell_seed(base.seed, point)
         try:
             config = load_config(data, origin=origin)
+            if config.processes != 1:
+                raise ConfigError(origin, "processes", config.processes,
+                                  "1 in a sweep: its cells run one per dask worker")
             if check_strategies:
                 from tournaments.model.roster import build_specs
 
@@ -182,6 +197,11 @@ def _cell_seed(root: int, point: dict) -> int:
     return derive_seed(root, "cell", json.dumps(point, sort_keys=True, default=str))
 
 
+#: The survival table's columns a sweep row keeps (``moran_fixations`` for ``kind: moran``).
+SURVIVAL_COLUMNS = ("stationary_weight", "ecological_share", "invades", "invaded_by",
+                    "moran_fixations")
+
+
 def run_cell(cell: Cell, source: str) -> tuple[str, Any, str | None]:
     """Run one cell; return (cell id, its summary frame with parameter columns, error text)."""
     from tournaments.pipeline import run
@@ -193,9 +213,9 @@ def run_cell(cell: Cell, source: str) -> tuple[str, Any, str | None]:
         return cell.id, None, detail
     frame = result.summary.copy()
     if result.survival is not None:
-        survival = result.survival.survival[["strategy", "stationary_weight",
-                                             "ecological_share", "invades", "invaded_by"]]
-        frame = frame.merge(survival, on="strategy", how="left")
+        kept = [c for c in SURVIVAL_COLUMNS if c in result.survival.survival]
+        frame = frame.merge(result.survival.survival[["strategy", *kept]], on="strategy",
+                            how="left")
     for position, (path, value) in enumerate(cell.params):
         frame.insert(position, path, value)
     frame.insert(0, "cell", cell.id)
@@ -241,49 +261,98 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
     source = str(source)
     base, cells, settings = expand(source)
     out = Path(out) if out else Path("results") / base.name
-    cell_dir = out / "cells"
-    resolved = _resolved_yaml(base, settings)
-    if out.exists():
-        if not resume:
-            raise UserError(f"{out}: exists; pass --resume to continue that sweep, or choose "
-                            "another --out")
-        saved = out / "config.yaml"
-        if saved.exists() and saved.read_text(encoding="utf-8") != resolved:
-            raise UserError(f"{out}: was started from a different config; --resume needs the "
-                            "same one (compare with its config.yaml)")
-    cell_dir.mkdir(parents=True, exist_ok=True)
-    for stale in cell_dir.glob(".*.tmp-*"):  # half-written by a killed run: never counted
-        stale.unlink()
-    store.write_text(out / "config.yaml", resolved)
-    todo = [c for c in cells if not (cell_dir / f"{c.id}.csv").exists()]
-    for cell in todo:  # a failure recorded in an earlier attempt is tried again
-        (cell_dir / f"{cell.id}.error.txt").unlink(missing_ok=True)
-    bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc="cells", unit="cell",
-               disable=True if not progress else None)
-    failed: list[tuple[str, str]] = []
+    with store.writer_lock(out):
+        resolved = _resolved_yaml(base, settings)
+        if out.exists():
+            if not resume:
+                raise UserError(f"{out}: exists; pass --resume to continue that sweep, or choose "
+                                "another --out")
+            _check_same_config(out, resolved)
+        cell_dir = out / "cells"
+        cell_dir.mkdir(parents=True, exist_ok=True)
+        for stale in cell_dir.glob(".*.tmp-*"):  # half-written by a killed run: never counted
+            stale.unlink()
+        store.write_text(out / "config.yaml", resolved)
+        store.write_plugins(base, out)
+        todo = [c for c in cells if not finished(cell_dir, c.id)]
+        broken = [c.id for c in todo if (cell_dir / f"{c.id}.csv").exists()]
+        if broken:
+            warnings.warn(f"{out}: recomputing {len(broken)} cell(s) whose files do not check "
+                          f"out against their records ({', '.join(broken[:3])}"
+                          f"{', ...' if len(broken) > 3 else ''})", stacklevel=2)
+        for cell in todo:  # a failure recorded in an earlier attempt is tried again
+            for suffix in (".done", ".error.txt"):
+                (cell_dir / f"{cell.id}{suffix}").unlink(missing_ok=True)
+        bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc="cells", unit="cell",
+                   disable=True if not progress else None)
+        failed: list[tuple[str, str]] = []
 
-    def record(results: list) -> None:
-        for ident, frame, error in results:
-            if error is None:
-                store.write_csv(frame, cell_dir / f"{ident}.csv")
+        def record(results: list) -> None:
+            for ident, frame, error in results:
+                if error is None:
+                    write_cell(cell_dir, ident, frame)
+                else:
+                    store.write_text(cell_dir / f"{ident}.error.txt", error + "\n")
+                    failed.append((ident, error))
+                bar.update()
+                bar.set_postfix(failed=len(failed))
+
+        try:
+            batches = _batches(todo, settings["batch_size"], workers)
+            if executor == "loop":
+                for batch in batches:
+                    record(run_batch(batch, source))
             else:
-                store.write_text(cell_dir / f"{ident}.error.txt", error + "\n")
-                failed.append((ident, error))
-            bar.update()
-            bar.set_postfix(failed=len(failed))
-
-    try:
-        batches = _batches(todo, settings["batch_size"], workers)
-        if executor == "loop":
-            for batch in batches:
-                record(run_batch(batch, source))
-        else:
-            _run_on_dask(batches, source, scheduler or settings["scheduler"], workers, record)
-    finally:
-        bar.close()
-    write_aggregates(out, cells, settings)
+                _run_on_dask(batches, source, scheduler or settings["scheduler"], workers,
+                             record)
+        except KeyboardInterrupt as err:
+            kept = sum(finished(cell_dir, c.id) for c in cells)
+            err.hint = (f"{kept} of {len(cells)} cells are kept; continue with: "
+                        f"tournaments sweep {source} --out {out} --resume")
+            raise
+        finally:
+            bar.close()
+        write_aggregates(out, cells, settings)
+        wall_time = time.perf_counter() - start
+        store.write_manifest(out, name=base.name, seed=base.seed, wall_time=wall_time)
     return SweepOutcome(out=out, cells=len(cells), done=len(cells) - len(failed), failed=failed,
-                        wall_time=time.perf_counter() - start)
+                        wall_time=wall_time)
+
+
+def _check_same_config(out: Path, resolved: str) -> None:
+    """Refuse to resume a sweep started from another config, naming the first changed key."""
+    import yaml
+
+    saved = out / "config.yaml"
+    if not saved.exists():
+        if any(out.iterdir()):
+            raise UserError(f"{out}: not a sweep's directory (no config.yaml); choose another "
+                            "--out")
+        return
+    text = saved.read_text(encoding="utf-8")
+    if text != resolved:
+        from tournaments.verify import first_difference
+
+        changed = first_difference(yaml.safe_load(text), yaml.safe_load(resolved))
+        raise UserError(f"{out}: was started from a different config ({changed or 'formatting'}"
+                        "); --resume needs the same one (compare with its config.yaml)")
+
+
+def write_cell(cell_dir: Path, ident: str, frame) -> None:
+    """A finished cell: its CSV, then its record (the CSV's SHA-256 and row count)."""
+    path = cell_dir / f"{ident}.csv"
+    store.write_csv(frame, path)
+    store.write_text(cell_dir / f"{ident}.done",
+                     json.dumps({"sha256": store.sha256_file(path), "rows": len(frame)}) + "\n")
+
+
+def finished(cell_dir: Path, ident: str) -> bool:
+    """Whether a cell's CSV exists and checks out against its record."""
+    try:
+        record = json.loads((cell_dir / f"{ident}.done").read_text(encoding="utf-8"))
+        return record["sha256"] == store.sha256_file(cell_dir / f"{ident}.csv")
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _batches(cells: list[Cell], size: int | None, workers: int | None) -> list[list[Cell]]:
@@ -297,7 +366,12 @@ def _run_on_dask(batches, source, scheduler, workers, record) -> None:
 
     if scheduler:
         cluster = None
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as err:
+            raise UserError(f"cannot reach the dask scheduler at {scheduler} ({type(err).__name__}"
+                            f": {str(err)[:120]}); start one (dask scheduler) and its workers, or "
+                            "leave out --scheduler to use an embedded cluster") from None
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                processes=True, dashboard_address=None)
@@ -326,8 +400,8 @@ def collect(out: Path, cells: list):
 
     from tournaments.analysis.thresholds import swept_parameters
 
-    frames = [pd.read_csv(path) for cell in cells
-              if (path := out / "cells" / f"{cell.id}.csv").exists()]
+    frames = [pd.read_csv(out / "cells" / f"{cell.id}.csv") for cell in cells
+              if finished(out / "cells", cell.id)]
     if not frames:
         return pd.DataFrame()
     sweep = pd.concat(frames, ignore_index=True)

@@ -65,8 +65,11 @@ def verify(directory: str | Path, *, allow_plugins: bool = False,
         hint = (f"; an interrupted --force replacement left the results in {aside[-1]} "
                 "(the next run, sweep or analyze of it puts them back)" if aside else "")
         raise UserError(f"{directory}: no such results directory{hint}")
-    manifest = store.read_manifest(directory)
     config_path = directory / "config.yaml"
+    if (directory / "cells").is_dir() and not (directory / store.MANIFEST).exists():
+        raise UserError(f"{directory}: an unfinished sweep (no sweep.csv or manifest.json yet); "
+                        f"finish it with: tournaments sweep CONFIG --out {directory} --resume")
+    manifest = store.read_manifest(directory)
     if not config_path.is_file():
         raise UserError(f"{directory}: not a results directory (no config.yaml)")
     config_text = config_path.read_text(encoding="utf-8")
