@@ -168,9 +168,10 @@ class Fixed(axl.Player):
 @pytest.mark.slow
 def test_external_scheduler_with_two_worker_threads_and_an_edited_plugin(tmp_path):
     """One long-lived worker with 2 threads (dask's default is one per core), in another
-    working directory than the client's (which names the config by a relative path): transformed axelrod strategies are built in both
-    threads, a relative plug-in path is shipped with the cell, and after the plug-in file is
-    edited the worker runs the new code — the same bytes as the in-process loop each time."""
+    working directory than the client's (which names the config by a relative path):
+    transformed axelrod strategies are built in both threads, a relative plug-in path is
+    shipped with the cell, and after the plug-in file is edited the worker runs the new code —
+    the same bytes as the in-process loop each time."""
     study = tmp_path / "study"
     study.mkdir()
     (study / "fixed.py").write_text(PLUGIN.format(action="C"))

@@ -25,7 +25,7 @@ _ORIGINAL_GETSOURCE = inspect.getsource
 _SOURCE_LOCK = threading.Lock()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _memoised(obj) -> str:
     return _ORIGINAL_GETSOURCE(obj)
 
