@@ -194,3 +194,29 @@ def test_environment_errors_are_one_line(tmp_path, cli):
 
 def test_check_strategy_bad_param_is_one_line(cli):
     _one_line_error(cli("check-strategy", "TitForTat", "--param", "x=["), "--param", "YAML")
+
+
+def test_two_threads_of_one_process_are_two_writers(tmp_path):
+    import threading
+
+    out = tmp_path / "out"
+    entered, release, seen = threading.Event(), threading.Event(), []
+
+    def first():
+        with store.writer_lock(out):
+            entered.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    entered.wait(30)
+    try:
+        with pytest.raises(UserError, match=f"pid {os.getpid()}"):
+            with store.writer_lock(out):
+                seen.append("entered")
+        with store.writer_lock(tmp_path / "other"), store.writer_lock(tmp_path / "other"):
+            seen.append("re-entrant")  # the same thread may take its own lock again
+    finally:
+        release.set()
+        thread.join()
+    assert seen == ["re-entrant"]

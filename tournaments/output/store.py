@@ -254,8 +254,9 @@ def read_manifest(directory: Path) -> dict:
     return manifest
 
 
-#: Locks this process holds: lock path → [file descriptor, depth] (a lock is re-entrant).
-_HELD: dict[Path, list[int]] = {}
+#: Locks this process holds: (lock path, thread) → [file descriptor, depth]. A lock is
+#: re-entrant within a thread; another thread of the process is another writer.
+_HELD: dict[tuple[Path, int], list[int]] = {}
 _HELD_GUARD = threading.Lock()
 
 
@@ -267,7 +268,7 @@ def lock_path(out: Path) -> Path:
 
 @contextmanager
 def writer_lock(out: Path) -> Iterator[None]:
-    """Hold the lock of results directory ``out`` (re-entrant within a process); on first
+    """Hold the lock of results directory ``out`` (re-entrant within a thread); on first
     taking it, recover what a killed writer left (:func:`recover`).
 
     Raises
@@ -277,7 +278,7 @@ def writer_lock(out: Path) -> Iterator[None]:
     """
     path = lock_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = path.resolve()
+    key = (path.resolve(), threading.get_ident())
     with _HELD_GUARD:
         if key in _HELD:
             _HELD[key][1] += 1
