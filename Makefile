@@ -14,12 +14,12 @@ REFERENCE_SWEEPS := shadow_of_future suasion_payment_sweep weapons_of_mass_migra
 # the two cheapest, re-run and compared byte for byte by CI
 VERIFIED := leader_leads stag_hunt
 
-.PHONY: run test lint reproduce verify-reference clean
+.PHONY: run test lint reproduce verify-reference constraints clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
 	touch $(STAMP)
 
 run: $(STAMP)  ## run the baseline config into results/baseline (replacing an earlier run)
@@ -36,7 +36,11 @@ reproduce: $(STAMP)  ## regenerate every reference result under results/referenc
 	  $(BIN)/tournaments sweep configs/$$name.yaml --out results/reference/$$name; \
 	  rm -rf results/reference/$$name/cells; done
 
-verify-reference: $(STAMP)  ## re-run the cheapest reference results and compare every CSV
+constraints: $(STAMP)  ## pin the installed versions (after an upgrade; then make reproduce)
+	{ sed -n '1,3p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable \
+	  | grep -iv '^migration'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+verify-reference: $(STAMP)  ## re-run the cheapest reference results and compare every file
 	@set -e; for name in $(VERIFIED); do $(BIN)/tournaments verify results/reference/$$name; done
 
 lint: $(STAMP)
