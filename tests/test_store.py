@@ -220,3 +220,21 @@ def test_two_threads_of_one_process_are_two_writers(tmp_path):
         release.set()
         thread.join()
     assert seen == ["re-entrant"]
+
+
+def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path, cli, monkeypatch):
+    import errno
+
+    config = _config(tmp_path)
+    out = tmp_path / "out"
+    assert cli("run", str(config), "--out", str(out)).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(frame, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "write_csv", full)
+    _one_line_error(cli("run", str(config), "--out", str(out), "--force"),
+                    "No space left on device", "the disk is full", "nothing written before")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert list(tmp_path.glob(".out.*")) == []
