@@ -1,0 +1,196 @@
+"""Self-enforcing cooperation: equilibria of the repeated game, exactly.
+
+A strategy X is **self-enforcing** at continuation δ and noise ε when no state gains by deviating
+from it against a copy of itself: X is a best response to X. When X is a finite automaton whose
+state its partner can infer from the history — deterministic transitions on the realised
+actions, a known initial state — the best response to X is a Markov decision problem over X's
+states (Fudenberg & Tirole 1991, ch. 5; Kalai & Stanford 1988 for finite automata): in X's state
+``s`` the deviator intends C or D; noise flips each intended action with probability ε; X
+realises C with probability ``p_s (1 − ε) + (1 − p_s) ε``; the deviator earns its stage payoff
+plus X's side payments (times the transfer efficiency η) minus X's sanctions, by the one
+accounting (:mod:`tournaments.model.accounting`), and makes no payments or sanctions of its own;
+X moves on the realised actions.
+
+Values are per round, as every table's (the limit of the ratio estimator): with continuation δ
+and no cap, ``(1 − δ) V`` with ``V = max_a [r + δ P V]`` solved by policy iteration (exact up to
+the linear solves); with a fixed length or a cap of T rounds, backward induction over the T
+rounds, divided by ``Σ_{t<T} δ^t``. The best response found this way is the best against X over
+*all* deviations, however much history they use, because X's state is a sufficient statistic for
+X's future play.
+
+References
+----------
+Fudenberg, D. & Tirole, J. (1991). *Game Theory*. MIT Press.
+Kalai, E. & Stanford, W. (1988). Finite rationality and interpersonal complexity in repeated
+games. *Econometrica* 56(2), 397–410.
+Axelrod, R. (1981). The emergence of cooperation among egoists. *American Political Science
+Review* 75(2), 306–318.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tournaments.model import accounting
+from tournaments.model.automaton import FiniteStateForm
+from tournaments.model.games import StageGame
+
+#: A deviation gaining at most this much per round does not count.
+TOLERANCE = 1e-9
+_OUTCOMES = ((0, 0), (0, 1), (1, 0), (1, 1))  # realised (X, deviator); 0 = C, 1 = D
+
+
+@dataclass(frozen=True)
+class BestResponse:
+    """The best response to a strategy: its per-round value and the action it intends in each of
+    the strategy's states (0 = C, 1 = D); with a finite horizon, the actions of the first round
+    (later rounds may differ: the last rounds are played as an end game)."""
+
+    value: float
+    actions: tuple[int, ...]
+    stationary: bool
+
+
+@dataclass(frozen=True)
+class SelfEnforcement:
+    """Whether a strategy is a best response to itself, and by how much it is not."""
+
+    self_payoff: float
+    best_response: BestResponse
+    tolerance: float = TOLERANCE
+
+    @property
+    def gain(self) -> float:
+        """What the best deviation gains per round over playing the strategy itself (≥ 0)."""
+        return max(0.0, self.best_response.value - self.self_payoff)
+
+    @property
+    def self_enforcing(self) -> bool:
+        return self.gain <= self.tolerance
+
+
+def inferable(form: FiniteStateForm) -> str | None:
+    """Why a partner could not infer the form's state from the history, or None if it can."""
+    if not np.all((form.transition == 0) | (form.transition == 1)):
+        return "its transitions are random, so a partner cannot know its state"
+    if np.count_nonzero(form.initial) != 1:
+        return "its initial state is random, so a partner cannot know its state"
+    return None
+
+
+def _decision_problem(form: FiniteStateForm, game: StageGame, noise: float,
+                      transfer_efficiency: float) -> tuple[np.ndarray, np.ndarray]:
+    """Expected reward ``R[s, a]`` and transition ``P[s, a, s']`` of the deviator (column player
+    of ``game``) intending action ``a`` in X's state ``s``."""
+    n = form.n_states
+    x_coop = form.coop_prob * (1 - noise) + (1 - form.coop_prob) * noise  # X realises C
+    R = np.zeros((n, 2))
+    P = np.zeros((n, 2, n))
+    for a in (0, 1):
+        d_coop = 1 - noise if a == 0 else noise  # the deviator realises C
+        for x, d in _OUTCOMES:
+            prob = (x_coop if x == 0 else 1 - x_coop) * (d_coop if d == 0 else 1 - d_coop)
+            x_adjustment = None if form.adjustments is None else form.adjustments[:, x, d]
+            values = accounting.round_values(np.full(n, game.B[x, d]), np.full(n, d),
+                                             np.full(n, x), None, x_adjustment,
+                                             transfer_efficiency)
+            R[:, a] += prob * accounting.net(values)
+            P[:, a] += prob[:, None] * form.transition[:, x, d]
+    return R, P
+
+
+def best_response(form: FiniteStateForm, game: StageGame, *, continuation: float,
+                  noise: float = 0.0, turns: int | None = None,
+                  transfer_efficiency: float = 1.0) -> BestResponse:
+    """The best response to ``form`` (seat 0 of ``game``) and its per-round value, exactly.
+
+    Raises
+    ------
+    ValueError
+        If the form's state cannot be inferred (:func:`inferable`), or δ = 1 without ``turns``.
+    """
+    reason = inferable(form)
+    if reason:
+        raise ValueError(reason)
+    if continuation >= 1.0 and turns is None:
+        raise ValueError("a best response needs continuation < 1 or a number of turns")
+    R, P = _decision_problem(form, game, noise, transfer_efficiency)
+    start = int(np.argmax(form.initial))
+    if turns is None:
+        values, policy = _policy_iteration(R, P, continuation)
+        return BestResponse(value=float((1 - continuation) * values[start]),
+                            actions=tuple(int(a) for a in policy), stationary=True)
+    future = np.zeros(form.n_states)
+    for _ in range(turns):  # backward induction from the last round
+        q = R + continuation * P @ future
+        policy = np.argmax(q, axis=1)
+        future = q.max(axis=1)
+    weight = float(np.sum(continuation ** np.arange(turns, dtype=float)))
+    return BestResponse(value=float(future[start] / weight),
+                        actions=tuple(int(a) for a in policy), stationary=False)
+
+
+def _policy_iteration(R: np.ndarray, P: np.ndarray, delta: float
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """``V = max_a R + δ P V`` by policy iteration (Howard 1960); ties keep the current action,
+    so it stops."""
+    n = len(R)
+    policy = np.argmax(R, axis=1)
+    rows = np.arange(n)
+    for _ in range(10 * n + 10):
+        values = np.linalg.solve(np.eye(n) - delta * P[rows, policy], R[rows, policy])
+        q = R + delta * P @ values
+        better = q[rows, 1 - policy] > q[rows, policy] + 1e-12 * (1 + np.abs(values))
+        if not better.any():
+            return values, policy
+        policy = np.where(better, 1 - policy, policy)
+    raise RuntimeError("policy iteration did not converge")  # pragma: no cover
+
+
+def self_enforcement(form: FiniteStateForm, game: StageGame, *, continuation: float,
+                     noise: float = 0.0, turns: int | None = None,
+                     transfer_efficiency: float = 1.0) -> SelfEnforcement:
+    """Whether ``form`` is a best response to itself (see the module's docstring)."""
+    from tournaments.engines.exact import solve_pair
+
+    mine = solve_pair(form, form, game, noise=noise, continuation=continuation, turns=turns,
+                      transfer_efficiency=transfer_efficiency)
+    best = best_response(form, game, continuation=continuation, noise=noise, turns=turns,
+                         transfer_efficiency=transfer_efficiency)
+    return SelfEnforcement(self_payoff=float(mine[accounting.NET][1]), best_response=best)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A critical value found by bisection: ``value`` lies in ``bracket``; ``censored`` is
+    ``"<"`` or ``">"`` when it lies outside the searched range (``value`` is then that end)."""
+
+    value: float
+    bracket: tuple[float, float]
+    censored: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.censored} {self.value:g}".strip() if self.censored else f"{self.value:.6f}"
+
+
+def critical_continuation(form: FiniteStateForm, game: StageGame, *, low: float, high: float,
+                          noise: float = 0.0, turns: int | None = None,
+                          transfer_efficiency: float = 1.0, tol: float = 1e-7) -> Threshold:
+    """The smallest δ in [low, high] from which the strategy is self-enforcing, by bisection on
+    the exact best response (the property is assumed monotone in δ within the bracket, as it is
+    for the strategies of the closed forms; :func:`self_enforcement` checks any single δ)."""
+    def holds(delta: float) -> bool:
+        return self_enforcement(form, game, continuation=delta, noise=noise, turns=turns,
+                                transfer_efficiency=transfer_efficiency).self_enforcing
+
+    if holds(low):
+        return Threshold(low, (low, low), "<")
+    if not holds(high):
+        return Threshold(high, (high, high), ">")
+    lo, hi = low, high
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if holds(mid) else (mid, hi)
+    return Threshold(hi, (lo, hi))
