@@ -123,3 +123,24 @@ def test_random_transitions_are_not_analysable():
                                 transition=np.full_like(form.transition, 1 / form.n_states))
         best_response(noisy, symmetric_game("prisoners_dilemma", 3, 0, 5, 1),
                       continuation=0.9)
+
+
+def test_equilibria_repeated_on_a_config(tmp_path, cli):
+    import json
+
+    config = tmp_path / "c.yaml"
+    config.write_text("name: se\nroster: [{strategy: Grudger}, {strategy: Defector}, "
+                      "{strategy: Random}, {strategy: Adaptive}]\nmatch: {continuation: 0.6}\n")
+    result = cli("equilibria", str(config), "--repeated", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = {r["strategy"]: r for r in json.loads(result.stdout)}
+    grim = rows["Grudger"]
+    assert grim["self_enforcing"] and grim["self_payoff"] == pytest.approx(3.0)
+    assert grim["critical_continuation"] == pytest.approx(0.5, abs=1e-6)
+    assert grim["critical_continuation_low"] <= 0.5 <= grim["critical_continuation_high"]
+    assert rows["Defector"]["self_enforcing"] and rows["Defector"]["censored"] == "<"
+    assert rows["Random"]["deviation_gain"] == pytest.approx(0.75)  # defect: 0.5 T + 0.5 P
+    assert rows["Adaptive"]["not_analysable"] == "no finite-state form"
+    text = cli("equilibria", str(config), "--repeated")
+    assert text.returncode == 0 and "0.500000" in text.stdout
+    assert cli("equilibria", "prisoners_dilemma", "--repeated").returncode == 2

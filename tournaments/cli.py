@@ -138,8 +138,16 @@ def sweep(config: Path, out: Path | None, scheduler: str | None, workers: int | 
 @cli.command()
 @click.argument("game_or_config")
 @click.option("--json", "as_json", is_flag=True, help="Print the equilibria as JSON.")
-def equilibria(game_or_config: str, as_json: bool) -> None:
-    """Nash equilibria (pure and mixed) of a built-in game or of a config's game."""
+@click.option("--repeated", is_flag=True,
+              help="For a config: which roster strategies are equilibria of the repeated game "
+                   "(self-enforcing at its δ and ε), the best deviation from each, and the "
+                   "critical δ of self-enforcement.")
+def equilibria(game_or_config: str, as_json: bool, repeated: bool) -> None:
+    """Nash equilibria (pure and mixed) of a built-in game or of a config's game; with
+    --repeated, self-enforcement of a config's strategies in the repeated game."""
+    if repeated:
+        _repeated_equilibria(game_or_config, as_json)
+        return
     from tournaments.analysis import equilibria as eq
 
     game = eq.load_game(game_or_config)
@@ -149,6 +157,34 @@ def equilibria(game_or_config: str, as_json: bool) -> None:
         click.echo(json.dumps([e.to_json() for e in eq.nash_equilibria(game)], indent=2))
     else:
         click.echo(eq.equilibria_report(game))
+
+
+def _repeated_equilibria(config_path: str, as_json: bool) -> None:
+    from tournaments.model.config import load_config
+
+    if not Path(config_path).is_file():
+        raise UserError(f"{config_path}: no such config file; --repeated needs a config (its "
+                        "roster, game, continuation and noise)")
+    config = load_config(Path(config_path))
+    from tournaments.analysis.repeated import roster_self_enforcement
+    from tournaments.model.roster import build_specs
+
+    table = roster_self_enforcement(config, build_specs(config, source=config_path))
+    if as_json:
+        click.echo(table.to_json(orient="records", indent=2))
+        return
+    m = config.match
+    horizon = f"{m.turns} rounds" if m.turns else "no cap"
+    click.echo(f"self-enforcement at δ = {m.continuation}, ε = {m.noise} ({horizon}): a "
+               "strategy is self-enforcing when no deviation from it gains against a copy of "
+               "it (gain ≤ 1e-9 per round)")
+    shown = table.assign(critical_continuation=[
+        "" if v is None else f"{c} {v:g}".strip() if c else f"{v:.6f}"
+        for v, c in zip(table["critical_continuation"], table["censored"], strict=True)])
+    columns = ["strategy", "self_payoff", "best_response_payoff", "deviation_gain",
+               "self_enforcing", "critical_continuation", "best_response", "not_analysable"]
+    click.echo(shown[columns].to_string(index=False, float_format=lambda x: f"{x:.4f}",
+                                        na_rep=""))
 
 
 @cli.command()

@@ -175,14 +175,17 @@ class Threshold:
         return f"{self.censored} {self.value:g}".strip() if self.censored else f"{self.value:.6f}"
 
 
-def critical_continuation(form: FiniteStateForm, game: StageGame, *, low: float, high: float,
+def critical_continuation(form, game: StageGame, *, low: float, high: float,
                           noise: float = 0.0, turns: int | None = None,
                           transfer_efficiency: float = 1.0, tol: float = 1e-7) -> Threshold:
     """The smallest δ in [low, high] from which the strategy is self-enforcing, by bisection on
-    the exact best response (the property is assumed monotone in δ within the bracket, as it is
-    for the strategies of the closed forms; :func:`self_enforcement` checks any single δ)."""
+    the exact best response to 1e-7 (the property is taken as monotone in δ within the bracket,
+    as it is for the strategies of the closed forms; :func:`self_enforcement` checks any single
+    δ). ``form`` is a :class:`FiniteStateForm` or a function δ → form, for strategies that read
+    δ as a parameter."""
     def holds(delta: float) -> bool:
-        return self_enforcement(form, game, continuation=delta, noise=noise, turns=turns,
+        at = form(delta) if callable(form) else form
+        return self_enforcement(at, game, continuation=delta, noise=noise, turns=turns,
                                 transfer_efficiency=transfer_efficiency).self_enforcing
 
     if holds(low):
@@ -194,3 +197,83 @@ def critical_continuation(form: FiniteStateForm, game: StageGame, *, low: float,
         mid = (lo + hi) / 2
         lo, hi = (lo, mid) if holds(mid) else (mid, hi)
     return Threshold(hi, (lo, hi))
+
+
+#: Columns of :func:`roster_self_enforcement`.
+ROSTER_COLUMNS = ["strategy", "self_payoff", "best_response_payoff", "deviation_gain",
+                  "self_enforcing", "best_response", "critical_continuation",
+                  "critical_continuation_low", "critical_continuation_high", "censored",
+                  "not_analysable"]
+
+
+def roster_self_enforcement(config, specs, *, thresholds: bool = True, low: float = 0.001,
+                            high: float = 0.999):
+    """For every roster entry: is it self-enforcing at the config's δ and ε, what the best
+    deviation gains, the best response (``state(cooperation probability)→action`` per state of
+    the strategy), and — with ``thresholds`` — the critical δ of self-enforcement in
+    [``low``, ``high``] with its bracket. An entry without an inferable finite-state form is
+    reported as not analysable, with the reason.
+
+    A strategy's form is its automaton against a copy of itself (same club and role); a
+    strategy that reads the continuation probability as a parameter is rebuilt at each δ.
+    """
+    import pandas as pd
+
+    from tournaments._axelrod import load
+    from tournaments.engines.exact import finite_state_form
+    from tournaments.model.automaton import Partner
+
+    load()
+    game = config.game.build()
+    axl_game = game.to_axelrod()
+    m = config.match
+
+    def form_at(spec, delta):
+        params = dict(spec.params)
+        if "continuation" in params:
+            params["continuation"] = delta
+        player = spec.cls(**params)
+        player.club, player.role = spec.club, spec.role
+        player.set_match_attributes(length=m.turns if delta >= 1.0 else float("inf"),
+                                    game=axl_game, noise=m.noise)
+        return finite_state_form(player, partner=Partner(club=spec.club, role=spec.role),
+                                 game=game)
+
+    rows = []
+    for spec in specs:
+        row = dict.fromkeys(ROSTER_COLUMNS, None)
+        row["strategy"] = spec.label
+        form = form_at(spec, m.continuation) if game.symmetric else None
+        reason = ("an asymmetric game: a strategy never meets a copy of itself"
+                  if not game.symmetric else
+                  "no finite-state form" if form is None else inferable(form))
+        if reason is None and m.continuation >= 1.0 and m.turns is None:
+            reason = "a match without an end"
+        if reason:
+            row["not_analysable"] = reason
+            rows.append(row)
+            continue
+        result = self_enforcement(form, game, continuation=m.continuation, noise=m.noise,
+                                  turns=m.turns, transfer_efficiency=config.transfer_efficiency)
+        row.update(self_payoff=result.self_payoff,
+                   best_response_payoff=result.best_response.value,
+                   deviation_gain=result.gain, self_enforcing=result.self_enforcing,
+                   best_response=describe(form, result.best_response), not_analysable="")
+        if thresholds:
+            found = critical_continuation(lambda d, s=spec: form_at(s, d), game, low=low,
+                                          high=high, noise=m.noise, turns=m.turns,
+                                          transfer_efficiency=config.transfer_efficiency)
+            row.update(critical_continuation=found.value,
+                       critical_continuation_low=found.bracket[0],
+                       critical_continuation_high=found.bracket[1], censored=found.censored)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=ROSTER_COLUMNS)
+
+
+def describe(form: FiniteStateForm, best: BestResponse) -> str:
+    """The best response, readable: ``state(p)→action`` for each state of the strategy, where
+    ``p`` is the strategy's probability of cooperating there (``first round:`` when the horizon
+    is finite and later rounds differ)."""
+    moves = " ".join(f"{s}({form.coop_prob[s]:.3g})→{'CD'[a]}"
+                     for s, a in enumerate(best.actions))
+    return moves if best.stationary else f"first round: {moves}"
