@@ -144,3 +144,25 @@ def test_equilibria_repeated_on_a_config(tmp_path, cli):
     text = cli("equilibria", str(config), "--repeated")
     assert text.returncode == 0 and "0.500000" in text.stdout
     assert cli("equilibria", "prisoners_dilemma", "--repeated").returncode == 2
+
+
+def test_every_run_reports_self_enforcement_at_its_delta_and_noise(tmp_path):
+    import pandas as pd
+
+    from tournaments import api
+
+    config = {"name": "se", "roster": [{"strategy": "Grudger"}, {"strategy": "Defector"},
+                                       {"strategy": "Cooperator"}],
+              "match": {"continuation": 0.6}}
+    out = api.save(api.run(config, progress=False), tmp_path / "run")
+    table = pd.read_csv(out / "self_enforcement.csv").set_index("strategy")
+    assert table["self_enforcing"].to_dict() == {"Grudger": True, "Defector": True,
+                                                 "Cooperator": False}
+    assert table.loc["Cooperator", "deviation_gain"] == pytest.approx(5 - 3)
+    report = (out / "report.md").read_text()
+    assert "## Self-enforcement" in report
+    assert "Self-enforcing here: **Grudger**, **Defector**." in report
+    # below Grim's threshold (T − R)/(T − P) = 0.5 only defection is self-enforcing
+    low = api.run(dict(config, match={"continuation": 0.45}), progress=False)
+    assert low.self_enforcement.set_index("strategy")["self_enforcing"].to_dict() == {
+        "Grudger": False, "Defector": True, "Cooperator": False}

@@ -81,8 +81,16 @@ def test_thresholds_by_hand():
         "cooperation_rate": [0.6, 0.1, 0.7, 0.9, 0.9, 0.8, 0.2, 0.1],
     })
     table = sweep_analysis.thresholds(sweep, ["match.continuation"], 0.5).set_index("strategy")
-    assert table.loc["A", "value"] == 0.8      # holds from 0.8 up; collapses at 0.5
-    assert pd.isna(table.loc["B", "value"])    # does not hold at the largest δ
+    # A holds from 0.8 up and collapses at 0.5: the crossing lies in (0.5, 0.8]
+    assert table.loc["A", ["value", "censored", "bracket_low", "bracket_high", "method"]
+                     ].tolist() == [0.8, "", 0.5, 0.8, "grid"]
+    # B does not hold even at the largest δ: censored above 0.95, not a finding at the edge
+    assert table.loc["B", ["value", "censored"]].tolist() == [0.95, ">"]
+    assert pd.isna(table.loc["B", "bracket_high"])
+    noise = pd.DataFrame({"strategy": ["C"] * 3, "match.noise": [0.0, 0.05, 0.1],
+                          "cooperation_rate": [0.9, 0.8, 0.7]})
+    tolerance = sweep_analysis.thresholds(noise, ["match.noise"], 0.5).iloc[0]
+    assert (tolerance["value"], tolerance["censored"]) == (0.1, ">")  # holds everywhere
 
 
 def test_loop_and_dask_give_identical_bytes(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from tournaments.errors import UserError
-from tournaments.pipeline import ENTRY_COLUMNS, run, survival
+from tournaments.pipeline import ENTRY_COLUMNS, run, self_enforcement, survival
 from tournaments.result import TournamentResult
 
 __all__ = ["TournamentResult", "load_result", "run", "save"]
@@ -22,7 +22,8 @@ __all__ = ["TournamentResult", "load_result", "run", "save"]
 
 def load_result(directory: str | Path) -> TournamentResult:
     """A results directory read back — config, tables, Moran runs — with its survival analysis
-    recomputed from the tables on disk (what ``tournaments analyze`` writes).
+    recomputed from the tables on disk and its self-enforcement from the config (what
+    ``tournaments analyze`` writes).
 
     Raises
     ------
@@ -54,10 +55,14 @@ def load_result(directory: str | Path) -> TournamentResult:
         moran_populations = pd.read_csv(directory / "moran_populations.csv")
         analysis = with_moran_fixations(analysis, moran_runs)
     wall_time = store.read_manifest(directory).get("wall_time_seconds", 0.0)
+    from tournaments.model.roster import build_specs
+
     return TournamentResult(config=config, entries=entries, matches=pd.DataFrame(),
                             pairwise=pairwise, summary=summary, warnings=config.warnings(),
                             wall_time=wall_time, survival=analysis, moran_runs=moran_runs,
-                            moran_populations=moran_populations)
+                            moran_populations=moran_populations,
+                            self_enforcement=self_enforcement(
+                                config, build_specs(config, source=source)))
 
 
 def save(result: TournamentResult, out: str | Path, *, force: bool = False) -> Path:

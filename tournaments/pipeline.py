@@ -161,6 +161,17 @@ def moran(config: Config, specs: list[PlayerSpec], pairwise: pd.DataFrame, *,
     return run_moran(config, specs, payoffs, progress=progress, source=source)
 
 
+def self_enforcement(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame | None:
+    """Step 9: whether each strategy is self-enforcing at the run's δ and ε — an equilibrium of
+    the repeated game against a copy of itself (:mod:`tournaments.analysis.repeated`); ``None``
+    for an asymmetric game."""
+    from tournaments.analysis.repeated import roster_self_enforcement
+
+    if not config.game.build().symmetric:
+        return None
+    return roster_self_enforcement(config, specs, thresholds=False)
+
+
 def run(config: Config | str | Path | dict, *, seed: int | None = None,
         processes: int | None = None, progress: bool = True,
         source: str | None = None) -> TournamentResult:
@@ -191,4 +202,5 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     return TournamentResult(
         config=config, entries=entries, matches=matches, pairwise=pairwise, summary=summary,
         warnings=config.warnings(), wall_time=time.perf_counter() - start, survival=analysis,
-        moran_runs=moran_runs, moran_populations=moran_populations)
+        moran_runs=moran_runs, moran_populations=moran_populations,
+        self_enforcement=self_enforcement(config, specs))

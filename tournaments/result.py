@@ -34,6 +34,10 @@ class TournamentResult:
         an asymmetric game.
     moran_runs, moran_populations : DataFrame or None
         ``kind: moran``: one row per run, and the population after every step.
+    self_enforcement : DataFrame or None
+        Per strategy, whether it is self-enforcing at the run's δ and ε (an equilibrium of the
+        repeated game against itself; :mod:`tournaments.analysis.repeated`); ``None`` for an
+        asymmetric game.
     """
 
     config: Config
@@ -46,6 +50,7 @@ class TournamentResult:
     survival: Survival | None = None
     moran_runs: pd.DataFrame | None = None
     moran_populations: pd.DataFrame | None = None
+    self_enforcement: pd.DataFrame | None = None
 
     def figures(self) -> dict:
         """The run's figures as matplotlib ``Figure`` objects, by file stem."""

@@ -199,11 +199,12 @@ def critical_continuation(form, game: StageGame, *, low: float, high: float,
     return Threshold(hi, (lo, hi))
 
 
-#: Columns of :func:`roster_self_enforcement`.
+#: Columns of :func:`roster_self_enforcement` (of ``self_enforcement.csv``), and those it adds
+#: with ``thresholds``.
 ROSTER_COLUMNS = ["strategy", "self_payoff", "best_response_payoff", "deviation_gain",
-                  "self_enforcing", "best_response", "critical_continuation",
-                  "critical_continuation_low", "critical_continuation_high", "censored",
-                  "not_analysable"]
+                  "self_enforcing", "best_response", "not_analysable"]
+THRESHOLD_COLUMNS = ["critical_continuation", "critical_continuation_low",
+                     "critical_continuation_high", "censored"]
 
 
 def roster_self_enforcement(config, specs, *, thresholds: bool = True, low: float = 0.001,
@@ -220,7 +221,7 @@ def roster_self_enforcement(config, specs, *, thresholds: bool = True, low: floa
     import pandas as pd
 
     from tournaments._axelrod import load
-    from tournaments.engines.exact import finite_state_form
+    from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form
     from tournaments.model.automaton import Partner
 
     load()
@@ -239,14 +240,18 @@ def roster_self_enforcement(config, specs, *, thresholds: bool = True, low: floa
         return finite_state_form(player, partner=Partner(club=spec.club, role=spec.role),
                                  game=game)
 
+    columns = ROSTER_COLUMNS + (THRESHOLD_COLUMNS if thresholds else [])
     rows = []
     for spec in specs:
-        row = dict.fromkeys(ROSTER_COLUMNS, None)
+        row = dict.fromkeys(columns, None)
         row["strategy"] = spec.label
         form = form_at(spec, m.continuation) if game.symmetric else None
         reason = ("an asymmetric game: a strategy never meets a copy of itself"
                   if not game.symmetric else
-                  "no finite-state form" if form is None else inferable(form))
+                  "no finite-state form" if form is None else
+                  f"its play against itself is a chain of {form.n_states ** 2} states, more "
+                  f"than the exact solver's {MAX_JOINT_STATES}"
+                  if form.n_states ** 2 > MAX_JOINT_STATES else inferable(form))
         if reason is None and m.continuation >= 1.0 and m.turns is None:
             reason = "a match without an end"
         if reason:
@@ -267,7 +272,7 @@ def roster_self_enforcement(config, specs, *, thresholds: bool = True, low: floa
                        critical_continuation_low=found.bracket[0],
                        critical_continuation_high=found.bracket[1], censored=found.censored)
         rows.append(row)
-    return pd.DataFrame(rows, columns=ROSTER_COLUMNS)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def describe(form: FiniteStateForm, best: BestResponse) -> str:
@@ -277,3 +282,31 @@ def describe(form: FiniteStateForm, best: BestResponse) -> str:
     moves = " ".join(f"{s}({form.coop_prob[s]:.3g})→{'CD'[a]}"
                      for s, a in enumerate(best.actions))
     return moves if best.stationary else f"first round: {moves}"
+
+
+def sweep_thresholds(cells: list, parameters: list[str]) -> list[dict]:
+    """``thresholds.csv`` rows of the measure ``self_enforcing_continuation``: per strategy and
+    combination of the swept parameters other than ``match.continuation``, the critical δ of
+    self-enforcement, by bisection over the swept δ range (over [0.001, 0.999] when δ is not
+    swept). Strategies that are not analysable get no row."""
+    from tournaments.model.roster import build_specs
+
+    others = [p for p in parameters if p != "match.continuation"]
+    deltas = [v for cell in cells for k, v in cell.params if k == "match.continuation"]
+    low, high = (min(deltas), max(deltas)) if deltas else (0.001, 0.999)
+    high = min(high, 0.999999)  # δ = 1 is a fixed length: searched up to just below it
+    first: dict[tuple, object] = {}
+    for cell in cells:
+        values = dict(cell.params)
+        first.setdefault(tuple(values.get(p) for p in others), cell)
+    rows = []
+    for key, cell in first.items():
+        found = roster_self_enforcement(cell.config, build_specs(cell.config), low=low,
+                                        high=high)
+        for row in found[found["not_analysable"] == ""].itertuples(index=False):
+            rows.append({"strategy": row.strategy, "measure": "self_enforcing_continuation",
+                         "value": row.critical_continuation, "censored": row.censored,
+                         "bracket_low": row.critical_continuation_low,
+                         "bracket_high": row.critical_continuation_high, "method": "exact",
+                         **dict(zip(others, key, strict=True))})
+    return rows

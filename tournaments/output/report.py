@@ -113,6 +113,35 @@ def survival_section(result) -> list[str]:
     return lines
 
 
+def self_enforcement_section(result) -> list[str]:
+    """Which strategies are equilibria of the repeated game at the run's δ and ε."""
+    table = result.self_enforcement
+    if table is None:
+        return []
+    m = result.config.match
+    horizon = (f"over {m.turns} rounds (a fixed end: the best response plays an end game)"
+               if m.continuation >= 1 else
+               f"with continuation δ = {m.continuation}" + (f", capped at {m.turns} rounds"
+                                                            if m.turns else ""))
+    held = table[table["self_enforcing"].astype(str) == "True"]["strategy"].tolist()
+    return [
+        "## Self-enforcement",
+        "",
+        f"Is cooperation self-enforcing — would a state gain by deviating from its strategy "
+        f"against a copy of it? The best response to each strategy is solved exactly as a "
+        f"decision problem over the strategy's states, {horizon} and noise ε = {m.noise}; the "
+        "deviator may play any sequence of actions and makes no payments or sanctions of its "
+        "own. Self-enforcing here: "
+        + (", ".join(f"**{s}**" for s in held) if held else "**none**") + ". "
+        "`best_response`: the deviator's action in each of the strategy's states, written "
+        "`state(probability the strategy cooperates there)→action`. "
+        "`tournaments equilibria CONFIG --repeated` adds the critical δ of each.",
+        "",
+        markdown_table(table, digits=4),
+        "",
+    ]
+
+
 def tournament_report(result) -> str:
     config = result.config
     shown = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
@@ -120,6 +149,12 @@ def tournament_report(result) -> str:
     summary = result.summary
     shown += [c for c in ("sanction_cost", "sanction_suffered") if summary[c].abs().sum() > 0]
     shown += [c for c in ("club", "role") if summary[c].astype(bool).any()]
+    if result.self_enforcement is not None:
+        verdict = {row.strategy: "" if row.not_analysable else
+                   ("yes" if row.self_enforcing else "no")
+                   for row in result.self_enforcement.itertuples(index=False)}
+        summary = summary.assign(self_enforcing=summary["strategy"].map(verdict).fillna(""))
+        shown.append("self_enforcing")
     lines = [
         f"# {config.name}",
         "",
@@ -137,7 +172,10 @@ def tournament_report(result) -> str:
         "Net payoff per round (stage payoff − payments made + payments received − sanction "
         "costs − sanctions suffered), estimated over repetitions as total payoff / total rounds "
         "(γ-weighted for states with a discount), averaged over each state's opponents; 95 % "
-        "intervals by the delta method over repetitions.",
+        "intervals by the delta method over repetitions."
+        + (" `self_enforcing`: whether the strategy is an equilibrium of the repeated game at "
+           "this δ and ε — no deviation from it gains against a copy of it (see Self-"
+           "enforcement)." if result.self_enforcement is not None else ""),
         "",
         markdown_table(summary[shown]),
         "",
@@ -151,6 +189,7 @@ def tournament_report(result) -> str:
         "",
     ]
     lines += survival_section(result)
+    lines += self_enforcement_section(result)
     if result.warnings:
         lines += ["## Warnings", "", *[f"- {w}" for w in result.warnings], ""]
     lines += ["## Files", "",
@@ -159,5 +198,6 @@ def tournament_report(result) -> str:
                  "`population.csv`, " if result.survival is not None else "")
               + ("`moran.csv`, `moran_populations.csv`, " if result.moran_runs is not None
                  else "")
+              + ("`self_enforcement.csv`, " if result.self_enforcement is not None else "")
               + "figures, `manifest.json` (seed, versions, git commit, file hashes).", ""]
     return "\n".join(lines)

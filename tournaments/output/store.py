@@ -151,6 +151,8 @@ def write_analysis(result, directory: Path) -> list[str]:
         tables["moran.csv"] = result.moran_runs
     if result.moran_populations is not None:
         tables["moran_populations.csv"] = result.moran_populations
+    if result.self_enforcement is not None:
+        tables["self_enforcement.csv"] = result.self_enforcement
     for name, frame in tables.items():
         write_csv(frame, directory / name)
     written = [*tables, *write_figures(result.figures, directory)]
