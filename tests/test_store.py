@@ -181,15 +181,6 @@ def test_a_broken_manifest_is_one_line(tmp_path, cli):
 def test_environment_errors_are_one_line(tmp_path, cli):
     config = _config(tmp_path)
     _one_line_error(cli("run", str(config), "--out", "/proc/x"), "/proc")
-    locked = tmp_path / "ro"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        if os.access(locked, os.W_OK):
-            pytest.skip("running as a user who can write anywhere")
-        _one_line_error(cli("run", str(config), "--out", str(locked / "out")), "ermission")
-    finally:
-        locked.chmod(0o700)
 
 
 def test_check_strategy_bad_param_is_one_line(cli):
@@ -222,7 +213,12 @@ def test_two_threads_of_one_process_are_two_writers(tmp_path):
     assert seen == ["re-entrant"]
 
 
-def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path, cli, monkeypatch):
+@pytest.mark.parametrize(("code", "message", "advice"), [
+    ("ENOSPC", "No space left on device", "the disk is full"),
+    ("EROFS", "Read-only file system", "the filesystem is read-only"),
+    ("EACCES", "Permission denied", "choose a folder you can write to")])
+def test_a_full_or_read_only_disk_is_one_line_and_loses_nothing(tmp_path, cli, monkeypatch,
+                                                                  code, message, advice):
     import errno
 
     config = _config(tmp_path)
@@ -230,11 +226,11 @@ def test_a_full_disk_is_one_line_and_loses_nothing(tmp_path, cli, monkeypatch):
     assert cli("run", str(config), "--out", str(out)).returncode == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def full(frame, path):
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def fail(frame, path):
+        raise OSError(getattr(errno, code), message, str(path))
 
-    monkeypatch.setattr(store, "write_csv", full)
+    monkeypatch.setattr(store, "write_csv", fail)
     _one_line_error(cli("run", str(config), "--out", str(out), "--force"),
-                    "No space left on device", "the disk is full", "nothing written before")
+                    message, advice, "nothing written before")
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert list(tmp_path.glob(".out.*")) == []
