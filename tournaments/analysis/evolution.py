@@ -33,7 +33,8 @@ Definitions
   resident. It is solved by the Grassmann–Taksar–Heyman elimination in log space, which uses
   only the off-diagonal rates (no ``1 − Σ`` cancellation) and keeps full relative accuracy
   when rates differ by hundreds of orders of magnitude.
-* **Ecological dynamics**: the discrete replicator map of axelrod's ``Ecosystem`` (no noise):
+* **Ecological dynamics**: the discrete replicator map of axelrod's ``Ecosystem`` (no noise),
+  evaluated in numpy with axelrod's operations in axelrod's order (the same numbers):
   ``fitness_i = Σ_j payoffs[i, j]·x_j`` (self-play included, as axelrod's payoff matrix holds
   it) and ``x_i' = x_i·fitness_i / Σ_l x_l·fitness_l``.
 
@@ -64,6 +65,7 @@ distributions for Markov chains. *Operations Research* 33(5), 1107–1116.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -107,10 +109,14 @@ def _check_intensity(selection_intensity: float) -> float:
     return w
 
 
-def _square(matrix: np.ndarray, name: str) -> np.ndarray:
+def _square(matrix: np.ndarray, name: str, *, batch: bool = False) -> np.ndarray:
+    """``matrix`` as floats, checked: square (``batch``: a stack of them, leading axes any),
+    non-empty, finite."""
     a = np.asarray(matrix, dtype=float)
-    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty square matrix, got shape {a.shape}")
+    if (a.ndim != 2 and not (batch and a.ndim > 2)) or a.shape[-1] != a.shape[-2] or (
+            a.shape[-1] == 0):
+        kind = "square matrix (or a stack of them)" if batch else "square matrix"
+        raise ValueError(f"{name} must be a non-empty {kind}, got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"{name} must be finite")
     return a
@@ -135,8 +141,9 @@ def _log_fixation_parts(
     """``(M, T)`` with ``1/ρ = exp(M)·T``, ``M = max_k S_k ≥ 0`` and ``T = Σ_k exp(S_k − M)``.
 
     ``S_0 = 0`` and ``S_k = Σ_{m≤k} log f_res(m) − log f_mut(m)``; ``T`` lies in ``[1, N]``.
+    ``payoffs`` may be a stack ``(..., k, k)``: every matrix gets the numbers it gets alone.
     """
-    a = _square(payoffs, "payoffs")
+    a = _square(payoffs, "payoffs", batch=True)
     n = _check_population_size(population_size)
     if rule == "moran":
         w = _check_intensity(selection_intensity)
@@ -147,45 +154,47 @@ def _log_fixation_parts(
                              f"{selection_intensity!r}")
     else:
         raise ValueError(f"rule must be 'moran' or 'fermi', got {rule!r}")
-    k = a.shape[0]
-    diag = np.diag(a)
+    k = a.shape[-1]
+    batch = a.shape[:-2]
+    diag = np.diagonal(a, axis1=-2, axis2=-1)
     m = np.arange(1, n, dtype=float)  # number of mutants, 1 .. N-1
-    big_m = np.zeros((k, k))
-    total = np.ones((k, k))
-    rows_per_block = max(1, _BLOCK_CELLS // max(1, k * (n - 1)))
+    big_m = np.zeros(a.shape)
+    total = np.ones(a.shape)
+    rows_per_block = max(1, _BLOCK_CELLS // max(1, int(np.prod(batch)) * k * (n - 1)))
     for start in range(0, k, rows_per_block):
         rows = slice(start, min(k, start + rows_per_block))
-        a_ii = diag[rows, None, None]  # mutant i against mutant i
-        a_ij = a[rows, :, None]  # mutant i against resident j
-        a_ji = a.T[rows, :, None]  # resident j against mutant i
-        a_jj = diag[None, :, None]  # resident j against resident j
+        a_ii = diag[..., rows, None, None]  # mutant i against mutant i
+        a_ij = a[..., rows, :, None]  # mutant i against resident j
+        a_ji = a.swapaxes(-1, -2)[..., rows, :, None]  # resident j against mutant i
+        a_jj = diag[..., None, :, None]  # resident j against resident j
         pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)
         pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
         if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
             steps = np.cumsum(w * (pi_res - pi_mut), axis=-1)
             top = np.maximum(steps.max(axis=-1), 0.0)
-            big_m[rows] = top
-            total[rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+            big_m[..., rows, :] = top
+            total[..., rows, :] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
             continue
         f_mut = fitness(pi_mut, w)
         f_res = fitness(pi_res, w)
         for f, who in ((f_mut, "mutant"), (f_res, "resident")):
             if np.any(f <= 0):
                 bad = np.argwhere(f <= 0)[0]
+                where = f" (matrix {tuple(int(b) for b in bad[:-3])})" if batch else ""
                 raise ValueError(
                     "fitness 1 − w + w·π must be positive, but the "
-                    f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[0]} "
-                    f"among residents {bad[1]} with {bad[2] + 1} mutant(s) "
+                    f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[-3]} "
+                    f"among residents {bad[-2]} with {bad[-1] + 1} mutant(s){where} "
                     f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
                 )
         steps = np.cumsum(np.log(f_res) - np.log(f_mut), axis=-1)
         top = np.maximum(steps.max(axis=-1), 0.0)
-        big_m[rows] = top
-        total[rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+        big_m[..., rows, :] = top
+        total[..., rows, :] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
     # identical strategies are neutral by definition (exactly what the formula gives, too)
     idx = np.arange(k)
-    big_m[idx, idx] = 0.0
-    total[idx, idx] = float(n)
+    big_m[..., idx, idx] = 0.0
+    total[..., idx, idx] = float(n)
     return big_m, total
 
 
@@ -200,8 +209,9 @@ def fixation_matrix(
 
     Parameters
     ----------
-    payoffs : ndarray, shape (k, k)
-        ``payoffs[i, j]``: payoff per round of strategy ``i`` against strategy ``j``.
+    payoffs : ndarray, shape (k, k) or (..., k, k)
+        ``payoffs[i, j]``: payoff per round of strategy ``i`` against strategy ``j``; a stack
+        of such matrices gives a stack of results, each what its matrix gives alone.
     population_size : int
         ``N >= 2``: one mutant and ``N − 1`` residents.
     selection_intensity : float
@@ -215,7 +225,7 @@ def fixation_matrix(
 
     Returns
     -------
-    ndarray, shape (k, k)
+    ndarray, shape (k, k) or (..., k, k)
         ``ρ[i, j]``: probability that one ``i`` mutant among ``N − 1`` ``j`` residents fixes under
         the frequency-dependent Moran process without self-interaction (module docstring). The
         diagonal is ``1/N`` by definition (a mutant identical to the residents is neutral).
@@ -308,31 +318,33 @@ def transition_matrix(fixation: np.ndarray) -> np.ndarray:
 
 
 def _gth_log(log_rates: np.ndarray) -> np.ndarray:
-    """Stationary distribution from log off-diagonal rates ``log_rates[from, to]`` (GTH).
+    """Stationary distribution from log off-diagonal rates ``log_rates[..., from, to]`` (GTH).
 
     Grassmann–Taksar–Heyman state reduction carried out in log space: every step is a sum of
     non-negative terms (a log-add-exp), so no cancellation occurs and tiny rates keep their
-    relative precision. O(k³/3) log-add-exps; k = 100 takes a few milliseconds.
+    relative precision. O(k³/3) log-add-exps; k = 100 takes a few milliseconds. Leading axes
+    are a stack of chains, each reduced as it would be alone.
     """
     q = log_rates.copy()
-    k = q.shape[0]
-    np.fill_diagonal(q, -np.inf)
+    k = q.shape[-1]
+    idx = np.arange(k)
+    q[..., idx, idx] = -np.inf
     for n in range(k - 1, 0, -1):
-        out = np.logaddexp.reduce(q[n, :n])  # log of the rate of leaving n for 0..n-1
-        if not np.isfinite(out):
+        out = np.logaddexp.reduce(q[..., n, :n], axis=-1)  # log rate of leaving n for 0..n-1
+        if not np.all(np.isfinite(out)):
             raise ValueError(
                 "the small-mutation chain is reducible: after eliminating the states above it, "
                 f"strategy {n} cannot be invaded by any of strategies 0..{n - 1} "
                 "(fixation probabilities 0), so no unique ranking was found; if the zeros are "
                 "float underflow (ρ < 1e-308), pass log_fixation_matrix(...) with log=True"
             )
-        q[:n, n] -= out
-        q[:n, :n] = np.logaddexp(q[:n, :n], q[:n, n, None] + q[n, None, :n])
-    log_pi = np.full(k, -np.inf)
-    log_pi[0] = 0.0
+        q[..., :n, n] -= out[..., None]
+        q[..., :n, :n] = np.logaddexp(q[..., :n, :n], q[..., :n, n, None] + q[..., n, None, :n])
+    log_pi = np.full(q.shape[:-1], -np.inf)
+    log_pi[..., 0] = 0.0
     for n in range(1, k):
-        log_pi[n] = np.logaddexp.reduce(log_pi[:n] + q[:n, n])
-    log_pi -= np.logaddexp.reduce(log_pi)
+        log_pi[..., n] = np.logaddexp.reduce(log_pi[..., :n] + q[..., :n, n], axis=-1)
+    log_pi -= np.logaddexp.reduce(log_pi, axis=-1)[..., None]
     return np.exp(log_pi)
 
 
@@ -343,9 +355,9 @@ def stationary_ranking(
 
     Parameters
     ----------
-    fixation : ndarray, shape (k, k)
+    fixation : ndarray, shape (k, k) or (..., k, k)
         ``ρ[i, j]`` as from :func:`fixation_matrix` (or its logarithm if ``log=True``). The
-        diagonal is ignored.
+        diagonal is ignored. A stack of matrices gives a stack of rankings.
     population_size : int, optional
         ``N``. The chain depends on ``N`` only through ``ρ``; when given it is validated so that
         calls read like :func:`invasion_summary`.
@@ -354,7 +366,7 @@ def stationary_ranking(
 
     Returns
     -------
-    ndarray, shape (k,)
+    ndarray, shape (k,) or (..., k)
         Weights summing to 1: the long-run share of time each strategy is the monomorphic
         resident when mutants (uniform over the ``k − 1`` others) arise rarely. The transition
         ``j → i`` has probability ``ρ[i, j]/(k − 1)`` (:func:`transition_matrix`); the constant
@@ -370,22 +382,22 @@ def stationary_ranking(
         _check_population_size(population_size)
     if log:
         a = np.asarray(fixation, dtype=float)
-        if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] == 0:
             raise ValueError(f"fixation must be a non-empty square matrix, got shape {a.shape}")
         log_rho = a.copy()
-        off = ~np.eye(a.shape[0], dtype=bool)
-        if np.any(np.isnan(log_rho)) or np.any(log_rho[off] > 0):
+        off = ~np.eye(a.shape[-1], dtype=bool)
+        if np.any(np.isnan(log_rho)) or np.any(log_rho[..., off] > 0):
             raise ValueError("log fixation probabilities must be <= 0 and not NaN")
     else:
-        rho = _square(fixation, "fixation")
+        rho = _square(fixation, "fixation", batch=True)
         if np.any(rho < 0) or np.any(rho > 1):
             raise ValueError("fixation probabilities must lie in [0, 1]")
         with np.errstate(divide="ignore"):
             log_rho = np.log(rho)
-    k = log_rho.shape[0]
+    k = log_rho.shape[-1]
     if k == 1:
-        return np.ones(1)
-    return _gth_log(log_rho.T)
+        return np.ones(log_rho.shape[:-1])
+    return _gth_log(log_rho.swapaxes(-1, -2))
 
 
 def invasion_summary(
@@ -397,8 +409,9 @@ def invasion_summary(
 
     Parameters
     ----------
-    fixation : ndarray, shape (k, k)
-        ``ρ[i, j]`` (mutant ``i``, resident ``j``) as from :func:`fixation_matrix`.
+    fixation : ndarray, shape (k, k) or (B, k, k)
+        ``ρ[i, j]`` (mutant ``i``, resident ``j``) as from :func:`fixation_matrix`; or a batch
+        of ``B`` such matrices.
     population_size : int
         ``N``: the neutral benchmark is ``1/N``.
     labels : sequence of str, optional
@@ -413,24 +426,31 @@ def invasion_summary(
         (``ρ[i, j] <= 1/N``); ``stationary_weight`` (:func:`stationary_ranking`) and
         ``stationary_rank`` (1 = largest weight, ties share the best rank). Comparisons with
         ``1/N`` use a relative tolerance :data:`NEUTRAL_RTOL`, so a neutral pair (two strategies
-        that play identically) is not an invasion: each resists the other.
+        that play identically) is not an invasion: each resists the other. For a batch, the
+        ``B`` tables one after the other, each after a leading column ``batch`` (its index).
     """
-    rho = _square(fixation, "fixation")
+    rho = _square(fixation, "fixation", batch=True)
+    if rho.ndim > 3:
+        raise ValueError(f"fixation must be (k, k) or (B, k, k), got shape {rho.shape}")
     n = _check_population_size(population_size)
-    k = rho.shape[0]
+    k = rho.shape[-1]
     names = _labels(labels, k)
     beats = rho > (1.0 / n) * (1.0 + NEUTRAL_RTOL)
-    np.fill_diagonal(beats, False)
+    beats[..., np.arange(k), np.arange(k)] = False
     weight = stationary_ranking(rho, n)
     frame = pd.DataFrame({
-        "strategy": names,
-        "invades": beats.sum(axis=1).astype(int),
-        "resists": (k - 1 - beats.sum(axis=0)).astype(int),
-        "stationary_weight": weight,
+        "strategy": np.tile(np.asarray(names, dtype=object), rho.shape[0]) if rho.ndim == 3
+        else names,
+        "invades": beats.sum(axis=-1).astype(int).ravel(),
+        "resists": (k - 1 - beats.sum(axis=-2)).astype(int).ravel(),
+        "stationary_weight": weight.ravel(),
     })
-    frame["stationary_rank"] = (
-        frame["stationary_weight"].rank(ascending=False, method="min").astype(int)
-    )
+    if rho.ndim == 3:
+        frame.insert(0, "batch", np.repeat(np.arange(rho.shape[0]), k))
+        ranked = frame.groupby("batch")["stationary_weight"]
+    else:
+        ranked = frame["stationary_weight"]
+    frame["stationary_rank"] = ranked.rank(ascending=False, method="min").astype(int)
     return frame
 
 
@@ -487,31 +507,35 @@ def ecological_dynamics(
     initial_shares: np.ndarray | None,
     generations: int,
     *,
-    fitness: Callable[[float], float] | None = None,
+    fitness: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Population shares under axelrod's ``Ecosystem`` (the discrete replicator map).
 
-    axelrod's ``Ecosystem`` is run on the given payoff matrix with standard deviations 0: it
-    then draws ``random.normalvariate(mean, 0) == mean`` from the unseeded stdlib generator
-    (a measured quirk of axelrod 4.13), so its result is deterministic and does not depend on
-    the global random state, which is saved and restored around the call.
+    The map of axelrod's ``Ecosystem.reproduce`` on a payoff matrix with standard deviations 0
+    (its draws ``random.normalvariate(mean, 0)`` are then the means), evaluated with numpy in
+    the same operations and the same order — each payoff a left-to-right sum from 0.0, each
+    normalisation a left-to-right sum — so that it gives axelrod's numbers bit for bit (the
+    tests compare them) without touching the global random state, and takes a stack of
+    matrices at once.
 
     Parameters
     ----------
-    payoffs : ndarray, shape (k, k)
+    payoffs : ndarray, shape (k, k) or (..., k, k)
         ``payoffs[i, j]`` of ``i`` against ``j``; the diagonal (self-play) counts, as in
-        ``Ecosystem``, which reads a tournament's ``payoff_matrix``.
-    initial_shares : ndarray, shape (k,), or None
+        ``Ecosystem``, which reads a tournament's ``payoff_matrix``. A stack of matrices gives
+        a stack of histories, each what its matrix gives alone.
+    initial_shares : ndarray, shape (k,) or (..., k), or None
         Non-negative population sizes, normalised to shares; ``None``: ``1/k`` each.
     generations : int
         Number of updates (``Ecosystem.reproduce(generations)``).
     fitness : callable, optional
-        ``Ecosystem``'s map from a strategy's payoff to its reproduction rate; identity by
-        default. Its values must be non-negative.
+        ``Ecosystem``'s map from a strategy's payoff to its reproduction rate, applied to
+        arrays elementwise (as :func:`fitness` is); identity by default. Its values must be
+        non-negative.
 
     Returns
     -------
-    ndarray, shape (generations + 1, k)
+    ndarray, shape (generations + 1, k) or (..., generations + 1, k)
         Row ``t`` holds the shares after ``t`` updates (row 0: the normalised initial shares):
         ``u_i = Σ_j payoffs[i, j]·x_j``, ``x_i' = x_i·fitness(u_i) / Σ_l x_l·fitness(u_l)``.
 
@@ -520,45 +544,61 @@ def ecological_dynamics(
     ValueError
         For negative shares or fitness, a total population of 0, or a population that dies out.
     """
-    import random
-    from types import SimpleNamespace
-
-    from tournaments._axelrod import load
-
-    a = _square(payoffs, "payoffs")
-    k = a.shape[0]
+    a = _square(payoffs, "payoffs", batch=True)
+    k = a.shape[-1]
+    batch = a.shape[:-2]
     if isinstance(generations, bool) or int(generations) != generations or generations < 0:
         raise ValueError(f"generations must be a non-negative integer, got {generations!r}")
-    population = None
-    if initial_shares is not None:
-        x = np.asarray(initial_shares, dtype=float)
-        if x.shape != (k,):
-            raise ValueError(f"initial_shares must have shape ({k},), got {x.shape}")
-        if np.any(x < 0) or not np.all(np.isfinite(x)):
+    if initial_shares is None:
+        x = np.full((*batch, k), 1 / k)
+    else:
+        sizes = np.asarray(initial_shares, dtype=float)
+        if sizes.shape not in ((k,), (*batch, k)):
+            raise ValueError(f"initial_shares must have shape ({k},), got {sizes.shape}")
+        if np.any(sizes < 0) or not np.all(np.isfinite(sizes)):
             raise ValueError("initial_shares must be finite and non-negative")
-        if not x.sum() > 0:
+        norm = _sum_left_to_right(np.broadcast_to(sizes, (*batch, k)))
+        if not np.all(norm > 0):
             raise ValueError("initial_shares must not all be 0")
-        population = x.tolist()
+        x = sizes / norm[..., None]
     rate = fitness or (lambda u: u)
+    history = np.empty((*batch, int(generations) + 1, k))
+    history[..., 0, :] = x
+    for t in range(int(generations)):
+        u = np.zeros((*batch, k))
+        for j in range(k):  # Σ_j payoffs[i, j]·x_j from 0.0, in axelrod's order
+            u = u + a[..., :, j] * x[..., j, None]
+        f = np.asarray(rate(u), dtype=float)
+        if np.any(f < 0):
+            bad = np.argwhere(f < 0)[0]
+            raise ValueError(f"fitness must be non-negative, got {f[tuple(bad)]:.6g} for payoff "
+                             f"{u[tuple(bad)]:.6g}; shift the payoffs or pass a non-negative "
+                             "fitness")
+        grown = x * f
+        norm = _sum_left_to_right(grown)
+        if np.any(norm == 0):
+            raise ValueError("the population died out (total fitness 0)")
+        x = grown / norm[..., None]
+        history[..., t + 1, :] = x
+    return history
 
-    def checked(u: float) -> float:
-        value = rate(u)
-        if value < 0:
-            raise ValueError(f"fitness must be non-negative, got {value:.6g} for payoff {u:.6g}; "
-                             "shift the payoffs or pass a non-negative fitness")
-        return value
 
-    results = SimpleNamespace(num_players=k, payoff_matrix=a.tolist(),
-                              payoff_stddevs=np.zeros((k, k)).tolist())
-    ecosystem = load().Ecosystem(results, fitness=checked, population=population)
-    state = random.getstate()
-    try:
-        ecosystem.reproduce(int(generations))
-    except ZeroDivisionError:
-        raise ValueError("the population died out (total fitness 0)") from None
-    finally:
-        random.setstate(state)
-    return np.array(ecosystem.population_sizes, dtype=float)
+def _sum_left_to_right(values: np.ndarray) -> np.ndarray:
+    """``sum(row)`` over the last axis, as this interpreter's ``sum`` adds a list of floats
+    (``Ecosystem`` normalises with it): ``0 + x_0``, then one element after another — plainly
+    before Python 3.12, with Neumaier's compensation from 3.12 on."""
+    total = 0.0 + values[..., 0]
+    if sys.version_info < (3, 12):
+        for j in range(1, values.shape[-1]):
+            total = total + values[..., j]
+        return total
+    low = np.zeros_like(total)
+    for j in range(1, values.shape[-1]):
+        x = values[..., j]
+        high = total + x
+        low = low + np.where(np.abs(total) >= np.abs(x), (total - high) + x, (x - high) + total)
+        total = high
+    return np.where((low != 0) & np.isfinite(low), total + low, total)
 
 
 def ecology_frame(history: np.ndarray, labels: Sequence[str] | None = None) -> pd.DataFrame:
