@@ -19,6 +19,7 @@ Pure: data frames in, data frames out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tournaments.analysis import evolution
+from tournaments.analysis.tables import batch_index
 
 #: Selection intensities of the sensitivity analysis (the configured one is added).
 INTENSITIES = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -43,13 +45,112 @@ class Survival:
     notes: list[str] = field(default_factory=list)
 
 
-def matrix(pairwise: pd.DataFrame, labels: list[str], column: str) -> np.ndarray | None:
+def matrix(pairwise: pd.DataFrame, labels: list[str], column: str, *,
+           keys: Sequence[str] = ()) -> np.ndarray | None:
     """``column`` of every ordered pair as a k×k matrix (row = player), or ``None`` if a pair
-    is missing (an asymmetric, bipartite tournament)."""
-    table = pairwise.pivot(index="player", columns="opponent", values=column)
-    table = table.reindex(index=labels, columns=labels)
-    values = table.to_numpy(dtype=float)
-    return None if np.isnan(values).any() else values
+    is missing (an asymmetric, bipartite tournament). With ``keys`` (a batch of tournaments,
+    :func:`tournaments.analysis.tables.pairwise_table`'s), a stack ``(B, k, k)`` in the order
+    the tournaments first appear, ``None`` if any of them misses a pair."""
+    position = pd.Index(labels)
+    player = position.get_indexer(pairwise["player"])  # −1: not a roster label
+    opponent = position.get_indexer(pairwise["opponent"])
+    member = batch_index(pairwise, keys) if keys else np.zeros(len(pairwise), dtype=int)
+    known = (player >= 0) & (opponent >= 0)
+    k = len(labels)
+    values = np.full((int(member.max(initial=-1)) + 1 if keys else 1, k, k), np.nan)
+    values[member[known], player[known], opponent[known]] = (
+        pairwise[column].to_numpy(dtype=float)[known])
+    if np.isnan(values).any():
+        return None
+    return values if keys else values[0]
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The evolutionary quantities of one tournament's payoff matrix, or of a batch's stack."""
+
+    labels: list[str]
+    payoffs: np.ndarray  # (..., k, k) net payoff per round
+    cooperation: np.ndarray  # (..., k, k)
+    fixation: np.ndarray  # (..., k, k)
+    ranking: pd.DataFrame  # evolution.invasion_summary's table (per batch member)
+    shares: np.ndarray  # (..., generations + 1, k)
+
+
+def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
+               keys: Sequence[str]) -> _Selection | None:
+    counts = entries["count"].to_numpy(dtype=float)
+    labels = list(entries["strategy"])
+    if keys:
+        members = pd.MultiIndex.from_frame(entries[list(keys)]).unique()
+        labels = labels[:len(entries) // max(len(members), 1)]
+        order = pd.MultiIndex.from_frame(pairwise[list(keys)]).unique()
+        if not members.equals(order) or not np.array_equal(
+                entries["strategy"].to_numpy(dtype=object),
+                np.tile(np.array(labels, dtype=object), len(members))):
+            raise ValueError("a batch's entries must list each tournament's roster (the same "
+                             "labels), in the order its pairwise rows first appear")
+        counts = counts.reshape(len(members), len(labels))
+    payoffs = matrix(pairwise, labels, "mean_payoff", keys=keys)
+    if payoffs is None:
+        return None
+    cooperation = matrix(pairwise, labels, "cooperation_rate", keys=keys)
+    n = evolution_config.population_size
+    w = evolution_config.selection_intensity
+    rho = evolution.fixation_matrix(payoffs, n, w)
+    ranking = evolution.invasion_summary(rho, n, labels)
+    shares = evolution.ecological_dynamics(payoffs, counts, evolution_config.generations,
+                                           fitness=partial(evolution.fitness,
+                                                           selection_intensity=w))
+    return _Selection(labels=labels, payoffs=payoffs, cooperation=cooperation, fixation=rho,
+                      ranking=ranking, shares=shares)
+
+
+def _table(found: _Selection, summary: pd.DataFrame, entries: pd.DataFrame,
+           keys: Sequence[str]) -> pd.DataFrame:
+    """The survival table: one row per strategy (per tournament of a batch, keys first)."""
+    labels, keys = found.labels, list(keys)
+    index = (pd.MultiIndex.from_frame(entries[[*keys, "strategy"]]) if keys
+             else pd.Index(labels))
+    tournament = summary.set_index([*keys, "strategy"] if keys else "strategy").reindex(index)
+    table = pd.DataFrame({
+        **{key: entries[key].to_numpy() for key in keys},
+        "strategy": list(entries["strategy"]) if keys else labels,
+        "stationary_weight": found.ranking["stationary_weight"].to_numpy(),
+        "tournament_payoff": tournament["mean_payoff"].to_numpy(),
+        "cooperation_rate": tournament["cooperation_rate"].to_numpy(),
+        "self_cooperation_rate": np.diagonal(found.cooperation, axis1=-2, axis2=-1).ravel(),
+        "ecological_share": found.shares[..., -1, :].ravel(),
+        "invades": found.ranking["invades"].to_numpy(),
+        "invaded_by": len(labels) - 1 - found.ranking["resists"].to_numpy(),
+    })
+    if keys:
+        table["_batch"] = batch_index(table, keys)
+        table = table.sort_values(["_batch", "stationary_weight", "strategy"],
+                                  ascending=[True, False, True], kind="stable")
+        table.insert(len(keys), "rank", table.groupby("_batch").cumcount().to_numpy() + 1)
+        table = table.drop(columns="_batch")
+    else:
+        table = table.sort_values(["stationary_weight", "strategy"], ascending=[False, True],
+                                  kind="stable")
+        table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table.reset_index(drop=True)
+
+
+def survival_table(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame,
+                   evolution_config, *, keys: Sequence[str] = ()) -> pd.DataFrame | None:
+    """The survival table of :func:`survival_analysis` alone, for one tournament or for a batch
+    of them told apart by ``keys`` (:func:`tournaments.analysis.tables.pairwise_table`'s; the
+    key columns come first, and each tournament's rows are those it gets alone); ``None`` when
+    the payoff matrix is not square.
+
+    Raises
+    ------
+    ValueError
+        As :func:`survival_analysis` does (for a batch: when any of its tournaments would).
+    """
+    found = _selection(pairwise, entries, evolution_config, keys)
+    return None if found is None else _table(found, summary, entries, keys)
 
 
 def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.DataFrame,
@@ -61,27 +162,20 @@ def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd
     ValueError
         When a fitness 1 − w + w·π is not positive at the configured selection intensity.
     """
-    labels = list(entries["strategy"])
-    payoffs = matrix(pairwise, labels, "mean_payoff")
-    if payoffs is None:
+    found = _selection(pairwise, entries, evolution_config, ())
+    if found is None:
         return None
-    cooperation = matrix(pairwise, labels, "cooperation_rate")
+    labels, payoffs, cooperation = found.labels, found.payoffs, found.cooperation
     n = evolution_config.population_size
     w = evolution_config.selection_intensity
-    rho = evolution.fixation_matrix(payoffs, n, w)
     invasion = pd.DataFrame({
         "mutant": np.repeat(labels, len(labels)),
         "resident": np.tile(labels, len(labels)),
-        "fixation_probability": rho.ravel(),
+        "fixation_probability": found.fixation.ravel(),
         "neutral": 1.0 / n,
     })
     invasion = invasion[invasion["mutant"] != invasion["resident"]].reset_index(drop=True)
-    ranking = evolution.invasion_summary(rho, n, labels)
-    shares = evolution.ecological_dynamics(payoffs, entries["count"].to_numpy(dtype=float),
-                                           evolution_config.generations,
-                                           fitness=partial(evolution.fitness,
-                                                           selection_intensity=w))
-    ecology = evolution.ecology_frame(shares, labels)
+    ecology = evolution.ecology_frame(found.shares, labels)
     notes = []
     lowest = payoffs.min()
     usable = [x for x in sorted({*INTENSITIES, w}) if evolution.fitness(lowest, x) > 0]
@@ -91,30 +185,17 @@ def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd
                      "non-positive there")
     sensitivity = evolution.ranking_sensitivity(payoffs, n, usable, labels)
 
-    final = shares[-1]
-    weight = ranking["stationary_weight"].to_numpy()
-    tournament = summary.set_index("strategy").reindex(labels)
-    table = pd.DataFrame({
-        "strategy": labels,
-        "stationary_weight": weight,
-        "tournament_payoff": tournament["mean_payoff"].to_numpy(),
-        "cooperation_rate": tournament["cooperation_rate"].to_numpy(),
-        "self_cooperation_rate": np.diag(cooperation),
-        "ecological_share": final,
-        "invades": ranking["invades"].to_numpy(),
-        "invaded_by": len(labels) - 1 - ranking["resists"].to_numpy(),
-    })
-    table = table.sort_values(["stationary_weight", "strategy"], ascending=[False, True],
-                              kind="stable")
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    final = found.shares[-1]
+    weight = found.ranking["stationary_weight"].to_numpy()
     population = pd.DataFrame({
         "measure": ["stationary_cooperation_rate", "ecological_cooperation_rate",
                     "population_size", "selection_intensity"],
         "value": [float(weight @ np.diag(cooperation)), float(final @ cooperation @ final),
                   float(n), float(w)],
     })
-    return Survival(survival=table.reset_index(drop=True), invasion=invasion, ecology=ecology,
-                    sensitivity=sensitivity, population=population, notes=notes)
+    return Survival(survival=_table(found, summary, entries, ()), invasion=invasion,
+                    ecology=ecology, sensitivity=sensitivity, population=population,
+                    notes=notes)
 
 
 def with_moran_fixations(survival: Survival, moran_runs: pd.DataFrame) -> Survival:
