@@ -1,0 +1,524 @@
+"""Exact sweeps: the cells of a sweep that the exact solver covers, in vectorised passes.
+
+A sweep cell is a whole tournament. When every pair of a cell has a finite-state form (the
+rules of :func:`tournaments.engines.exact.solve_roster`), nothing in the cell needs simulation,
+and its row of ``sweep.csv`` — the summary columns and the survival columns — follows from the
+pairs' exact values. This module computes those rows for many cells at once, with the same
+functions the pipeline runs cell by cell, each generalised to a batch of tournaments:
+
+1. **forms**: each roster entry's form against each partner is built once per distinct
+   (strategy parameters, partner, game, match length) — not once per cell and pair — from the
+   cell's own validated config (runner parameters such as ``continuation`` included); a form
+   that reads the match's noise (it may: ``match_attributes``) is rebuilt per noise;
+2. **payoffs**: :func:`tournaments.engines.exact.solve_grid` over the cells' (δ, ε) values and
+   pairs at once; the seats' values become ``pairwise.csv`` rows in the layout of
+   :func:`tournaments.engines.exact.pairwise_frame`;
+3. **tables**: :func:`tournaments.analysis.tables.pairwise_table` and
+   :func:`~tournaments.analysis.tables.summary_table` with the cell as batch key;
+4. **survival**: :func:`tournaments.analysis.survival.survival_table` on the stack of the
+   cells' payoff matrices (fixation, stationary ranking, ecological dynamics).
+
+Every step gives each cell the numbers the per-cell pipeline gives it, bit for bit, so
+``sweep.csv`` is byte-identical whichever path computed a cell. Where batching could change the
+last bits it is not done: the exact solver's linear solves (no cap on the number of rounds) are
+independent of what else is in the batch, but its round-by-round sums (fixed or capped match
+lengths) are not, so such cells are solved one call per cell, exactly as the pipeline calls
+it, and only the tables and the survival analysis are batched. Pairs are batched only with
+pairs whose automata have the same structure (the solver keeps the joint states a group of
+pairs can reach) and cells only with cells of the same discounts, game and transfer efficiency.
+
+What is left to the pipeline (:func:`split` says which cells): ``kind: moran`` (seeded Moran
+runs), ``engine: simulate``, asymmetric games (no survival analysis, roles), ``topology: clubs``
+whose cross-club links are random draws (``0 < cross_club_probability < 1``: the links depend on
+the cell's seed), swept values that are not scalars, any pair without a form or with a joint
+chain above :data:`~tournaments.engines.exact.MAX_JOINT_STATES`, and any cell whose survival
+analysis raises (it then fails in the pipeline, with the pipeline's message). The pipeline's
+other outputs that a sweep row does not hold — ``pairwise.csv``, the invasion, ecology and
+sensitivity tables, the self-enforcement step — are not computed here.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tournaments.engines import exact
+from tournaments.model.automaton import Partner
+
+#: Cells whose tables and survival analysis are computed in one batch (bounds memory).
+CHUNK_CELLS = 2000
+#: A solver call computes every (form set, δ, ε) of its batch; it is split when that is more
+#: than this many times the cells it serves.
+_MAX_WASTE = 4
+_SCALARS = (bool, int, float, str, type(None))
+_NOISY = object()  # a form-cache entry: this form reads the match's noise
+
+
+@dataclass
+class ExactSweep:
+    """The rows of the cells computed here, and the cells left to the pipeline.
+
+    ``rows`` holds each computed cell's rows exactly as :func:`tournaments.sweep.run_cell`
+    returns them (cell id, the cell's parameters, the summary columns, the survival columns),
+    concatenated in the cells' order; ``columns`` gives each computed cell's own columns, in its
+    own order (cells may differ: ``discounted_payoff``, explicit cells' parameters).
+    """
+
+    cells: list = field(default_factory=list)
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rest: list = field(default_factory=list)
+
+
+def split(cells: list) -> tuple[list, list]:
+    """The cells this module may compute (by their configs alone), and the others."""
+    fast, rest = [], []
+    for cell in cells:
+        (fast if _eligible(cell) else rest).append(cell)
+    return fast, rest
+
+
+def _eligible(cell) -> bool:
+    config = cell.config
+    topology = config.topology
+    return (config.kind == "tournament" and config.match.engine != "simulate"
+            and config.game.build().symmetric
+            and (topology.kind == "round_robin" or topology.cross_club_probability in (0.0, 1.0))
+            and all(isinstance(value, _SCALARS) and (not isinstance(value, str)
+                                                      or _reads_back(value))
+                    for _, value in cell.params))
+
+
+@functools.cache
+def _reads_back(text: str) -> bool:
+    """Whether a swept string comes back from a CSV file as the same string. One that reads
+    as a number, a boolean or a missing value ("007", "TRUE", "NA") would come back from its
+    own cell file otherwise than from a file of many cells: such cells take the pipeline."""
+    from tournaments.output import store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "value.csv"
+        store.write_csv(pd.DataFrame({"value": [text, text]}), path)
+        inferred = pd.read_csv(path)["value"].iloc[0]
+        literal = pd.read_csv(path, dtype=str, keep_default_na=False)["value"].iloc[0]
+    return isinstance(inferred, str) and inferred == literal
+
+
+def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS,
+                each: Callable[[list, pd.DataFrame, dict], None] | None = None) -> ExactSweep:
+    """Compute the rows of every cell that :func:`split` accepts and whose pairs all have exact
+    forms; return them with the cells left to the pipeline (in the sweep's order).
+
+    Cells are computed ``chunk`` at a time; ``each(cells, rows, columns)`` is called after each
+    chunk with its cells, their rows (``run_cell``'s frames, concatenated) and each cell's
+    columns.
+    """
+    from tournaments.analysis.survival import survival_table
+    from tournaments.analysis.tables import pairwise_table, summary_table
+
+    fast, rest = split(cells)
+    context = _Context(source)
+    tournaments, left = [], {c.id for c in rest}
+    for cell in fast:
+        try:
+            found = context.tournament(cell)
+        except Exception:  # noqa: BLE001 - the pipeline runs the cell and reports its error
+            found = None
+        if found is None:
+            left.add(cell.id)
+        else:
+            tournaments.append(found)
+    groups: dict[Hashable, list[_Tournament]] = {}
+    for t in tournaments:
+        groups.setdefault(t.table_key, []).append(t)
+    frames, columns = [], {}
+    for group in groups.values():
+        for lo in range(0, len(group), chunk):
+            batch = group[lo:lo + chunk]
+            _solve(batch)
+            done = _tables(batch, pairwise_table, summary_table, survival_table)
+            if done is None:  # some cell's survival analysis raises: one at a time
+                done = [_tables([t], pairwise_table, summary_table, survival_table)
+                        for t in batch]
+                left.update(t.cell.id for t, d in zip(batch, done, strict=True) if d is None)
+                done = [d for d in done if d is not None]
+            else:
+                done = [done]
+            for frame, cols in done:
+                frames.append(frame)
+                columns.update(cols)
+                if each is not None:
+                    each([t.cell for t in batch if t.cell.id in cols], frame, cols)
+    order = {cell.id: n for n, cell in enumerate(cells)}
+    rows = pd.DataFrame()
+    if frames:
+        rows = pd.concat(frames, ignore_index=True)
+        position = rows["cell"].map(order).to_numpy()
+        rows = rows.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+    return ExactSweep(cells=[cell for cell in cells if cell.id in columns], rows=rows,
+                      columns=columns, rest=[cell for cell in cells if cell.id in left])
+
+
+def cell_frame(rows: pd.DataFrame, cell, columns: tuple[str, ...]) -> pd.DataFrame:
+    """One cell's rows as :func:`tournaments.sweep.run_cell` returns them: its own columns,
+    its parameters inserted as it inserts them (so with the types its values give)."""
+    own = rows[rows["cell"] == cell.id]
+    frame = own[[c for c in columns if c != "cell" and c not in dict(cell.params)]]
+    frame = frame.reset_index(drop=True)
+    for position, (path, value) in enumerate(cell.params):
+        frame.insert(position, path, value)
+    frame.insert(0, "cell", cell.id)
+    return frame
+
+
+# --------------------------------------------------------------------------------------------
+# one cell's tournament
+
+
+@dataclass(frozen=True)
+class _Roster:
+    """What the cells with one roster, δ (a runner parameter), game, match length and
+    topology share: their players' forms and the layout of their tables."""
+
+    labels: tuple[str, ...]
+    entries: pd.DataFrame
+    layout: tuple  # (player, opponent, pair, seat) per pairwise row; seat -1: both seats' mean
+    counted: frozenset
+    discounted: bool
+    forms: tuple  # per pair: (seat-0 form, seat-1 form)
+    discounts: tuple  # per pair: the two seats' discounts
+    selves: tuple  # per pair: whether it is an entry against itself (one form, as the solver)
+    forms_key: tuple  # the forms' identities
+    game: Any  # StageGame
+    solve_key: Hashable  # game, discounts and the automata's structure
+
+
+@dataclass
+class _Tournament:
+    """One cell: its roster's shared parts, and then its pairs' values."""
+
+    cell: Any
+    roster: _Roster
+    table_key: Hashable
+    solve_key: Hashable
+    values: np.ndarray | None = None  # (pairs, 2, len(exact.COLUMNS))
+
+
+class _Context:
+    """Caches shared by the cells of one sweep: rosters (specs, forms, layouts) and forms."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.rosters: dict[Hashable, Any] = {}
+        self.forms: dict[Hashable, Any] = {}
+        self.structures: dict[int, Hashable] = {}
+        self.layouts: dict[Hashable, tuple] = {}
+
+    def tournament(self, cell) -> _Tournament | None:
+        """The cell's tournament, or ``None`` if some pair has no exact form."""
+        from tournaments.sweep import roster_key
+
+        config = cell.config
+        match, topology, game = config.match, config.topology, config.game
+        length = match.turns if match.continuation >= 1.0 else float("inf")
+        key = (roster_key(config), topology.kind, topology.cross_club_probability,
+               match.self_play, game.kind, game.R, game.S, game.T, game.P,
+               repr(game.A), repr(game.B), length)
+        roster = self.rosters.get(key)
+        if roster is _NOISY:
+            key = (*key, match.noise)
+            roster = self.rosters.get(key)
+        if roster is None and key not in self.rosters:
+            roster, noisy = self._roster(config, length)
+            if noisy:
+                self.rosters[key] = _NOISY
+                key = (*key, match.noise)
+            self.rosters[key] = roster
+        if roster is None:
+            return None
+        evolution = config.evolution
+        return _Tournament(
+            cell=cell, roster=roster,
+            table_key=(roster.labels, roster.counted, roster.discounted,
+                       evolution.population_size, evolution.selection_intensity,
+                       evolution.generations),
+            solve_key=(roster.solve_key, match.turns, config.transfer_efficiency))
+
+    def _roster(self, config, length) -> tuple[_Roster | None, bool]:
+        """A roster's shared parts (``None`` if some pair has no exact form, as
+        :func:`tournaments.engines.exact.solve_roster` decides it), and whether some form
+        read the match's noise."""
+        from tournaments.model.roster import build_specs
+        from tournaments.pipeline import entries_frame, plan
+
+        specs = build_specs(config, source=self.source)
+        the_plan = plan(config, specs)
+        game = the_plan.game
+        forms, discounts, noisy = [], [], False
+        for i, j in the_plan.pairs:
+            seats = []
+            for me, other in ((i, j), (j, i)) if i != j else ((i, i),):
+                form, reads_noise = self._form(specs[me], Partner(specs[other].club,
+                                                                  specs[other].role),
+                                               game, length, config.match.noise)
+                noisy |= reads_noise
+                seats.append(form)
+            a, b = seats[0], seats[-1]
+            if a is None or b is None or a.n_states * b.n_states > exact.MAX_JOINT_STATES:
+                return None, noisy
+            forms.append((a, b))
+            discounts.append((specs[i].discount, specs[j].discount))
+        entries = entries_frame(config, specs)
+        labels = [s.label for s in specs]
+        structure = tuple((self._structure(a), self._structure(b)) for a, b in forms)
+        layout_key = (tuple(the_plan.pairs), tuple(labels))
+        if layout_key not in self.layouts:
+            self.layouts[layout_key] = _layout(the_plan.pairs, labels)
+        return _Roster(
+            labels=tuple(labels), entries=entries, layout=self.layouts[layout_key],
+            counted=the_plan.counted, discounted=bool((entries["discount"] != 1).any()),
+            forms=tuple(forms), discounts=tuple(discounts),
+            selves=tuple(i == j for i, j in the_plan.pairs),
+            forms_key=tuple(id(f) for pair in forms for f in pair), game=game,
+            solve_key=(game.name, game.A.tobytes(), game.B.tobytes(), tuple(discounts),
+                       structure)), noisy
+
+    def _form(self, spec, partner: Partner, game, length, noise) -> tuple:
+        """(form, whether it reads the noise) of ``spec``'s player against a partner with this
+        public information, as :func:`tournaments.engines.exact.solve_roster` builds it; built
+        once per distinct player, partner, game and match length (and noise, if it reads it)."""
+        key = (spec.cls, repr(spec.params), spec.club, spec.role, spec.discount,
+               spec.class_state != (), partner.club, partner.role, game.name,
+               game.A.tobytes(), game.B.tobytes(), length)
+        if self.forms.get(key) is _NOISY:
+            key = (*key, noise)
+            if key in self.forms:
+                return self.forms[key], True
+        elif key in self.forms:
+            return self.forms[key], False
+        form, noisy = _build_form(spec, partner, game, length, noise)
+        if noisy:
+            self.forms[key] = _NOISY
+            key = (*key, noise)
+        self.forms[key] = form
+        return form, noisy
+
+    def _structure(self, form) -> Hashable:
+        """What the exact solver's grouping and reachable joint states depend on."""
+        if id(form) not in self.structures:
+            self.structures[id(form)] = (form.n_states, form.initial.tobytes(),
+                                         form.transition.tobytes())
+        return self.structures[id(form)]
+
+
+class _Reads(dict):
+    """A player's ``match_attributes`` that notes which keys its code reads."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.read: set = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __iter__(self):
+        self.read.update(self.keys())
+        return super().__iter__()
+
+    def items(self):
+        self.read.update(self.keys())
+        return super().items()
+
+    def values(self):
+        self.read.update(self.keys())
+        return super().values()
+
+    def copy(self):
+        self.read.update(self.keys())
+        return super().copy()
+
+
+def _build_form(spec, partner: Partner, game, length, noise) -> tuple:
+    """(form or None, whether building it may have read the match's noise)."""
+    from tournaments._axelrod import load
+
+    axl = load()
+    player = spec.make()
+    player.set_match_attributes(length=length, game=game.to_axelrod(), noise=noise)
+    cls = type(player)
+    # a class that reacts to its match attributes may have read the noise already; a
+    # memory-one player's form is taken from a clone given noise 0 (finite_state_form)
+    noisy = (cls.receive_match_attributes is not axl.Player.receive_match_attributes
+             and not isinstance(player, axl.MemoryOnePlayer))
+    player.match_attributes = reads = _Reads(player.match_attributes)
+    form = exact.finite_state_form(player, partner=partner, game=game)
+    return form, noisy or "noise" in reads.read
+
+
+def _layout(pairs: list[tuple[int, int]], labels: list[str]) -> tuple:
+    """The rows :func:`tournaments.engines.exact.pairwise_frame` makes of these pairs: per row,
+    (player, opponent, pair, seat), seat −1 for a self-play pair's mean over both seats.
+    Read off ``pairwise_frame`` itself, from values that name their pair and seat."""
+    n = len(pairs)
+    marks = np.arange(2 * n, dtype=float).reshape(n, 2) * 2  # 4p + 2s: exact small integers
+    values = np.repeat(marks[:, :, None], len(exact.COLUMNS), axis=2)
+    rows = exact.pairwise_frame(exact.ExactResult(values), pairs, labels)
+    mark = rows[exact.COLUMNS[0]].to_numpy()
+    pair = (mark // 4).astype(int)
+    seat = np.where(mark % 4 == 1, -1, (mark % 4 // 2)).astype(int)  # a mean is 4p + 1
+    return tuple(zip(rows["player"], rows["opponent"], pair.tolist(), seat.tolist(),
+                     strict=True))
+
+
+# --------------------------------------------------------------------------------------------
+# payoffs
+
+
+def _solve(batch: list[_Tournament]) -> None:
+    """Set every tournament's ``values``: its pairs' exact quantities at its δ and ε."""
+    groups: dict[Hashable, list[_Tournament]] = {}
+    for t in batch:
+        groups.setdefault(t.solve_key, []).append(t)
+    for group in groups.values():
+        match = group[0].cell.config.match
+        if match.turns is not None:  # round-by-round sums: one call per cell, as the pipeline
+            for t in group:
+                _solve_calls([t])
+            continue
+        by_forms: dict[tuple, list[_Tournament]] = {}
+        for t in group:
+            by_forms.setdefault(t.roster.forms_key, []).append(t)
+        calls: dict[tuple, list[_Tournament]] = {}  # (δ values, ε values) → form sets' cells
+        for members in by_forms.values():
+            deltas = tuple(sorted({t.cell.config.match.continuation for t in members}))
+            noises = tuple(sorted({t.cell.config.match.noise for t in members}))
+            if len(deltas) * len(noises) > _MAX_WASTE * len(members):
+                for t in members:
+                    calls.setdefault(((t.cell.config.match.continuation,),
+                                      (t.cell.config.match.noise,)), []).append(t)
+            else:
+                calls.setdefault((deltas, noises), []).extend(members)
+        for members in calls.values():
+            _solve_calls(members)
+
+
+def _solve_calls(members: list[_Tournament]) -> None:
+    """One solver call for these tournaments' pairs (deduplicated by form set) at all their
+    δ and ε values; with a cap on the rounds, the tournaments are one cell (and one call)."""
+    forms: list = []
+    index: dict[tuple, int] = {}
+    discounts: list[float] = []
+    pairs: list[tuple[int, int]] = []
+    rows: dict[tuple, slice] = {}
+    for t in members:
+        r = t.roster
+        if r.forms_key in rows:
+            continue
+        start = len(pairs)
+        for (a, b), (da, db), alone in zip(r.forms, r.discounts, r.selves, strict=True):
+            ids = []
+            for form, discount in [(a, da)] if alone else [(a, da), (b, db)]:
+                k = index.get((id(form), discount))
+                if k is None:
+                    k = index[(id(form), discount)] = len(forms)
+                    forms.append(form)
+                    discounts.append(discount)
+                ids.append(k)
+            pairs.append((ids[0], ids[-1]))
+        rows[r.forms_key] = slice(start, len(pairs))
+    config = members[0].cell.config
+    game, match = members[0].roster.game, config.match
+    deltas = sorted({t.cell.config.match.continuation for t in members})
+    noises = sorted({t.cell.config.match.noise for t in members})
+    if match.turns is not None:
+        values = exact.solve_tournament(
+            forms, game, pairs, noise=match.noise, continuation=match.continuation,
+            turns=match.turns, discounts=discounts,
+            transfer_efficiency=config.transfer_efficiency).values[None, None]
+    else:
+        values = exact.solve_grid(forms, game, pairs, continuations=deltas, noises=noises,
+                                  turns=None, discounts=discounts,
+                                  transfer_efficiency=config.transfer_efficiency).values
+    d_of = {d: n for n, d in enumerate(deltas)}
+    e_of = {e: n for n, e in enumerate(noises)}
+    for t in members:
+        m = t.cell.config.match
+        t.values = values[d_of[m.continuation], e_of[m.noise], rows[t.roster.forms_key]]
+
+
+# --------------------------------------------------------------------------------------------
+# tables and survival
+
+
+def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_table):
+    """The rows of a batch of cells with one roster layout: ``run_cell``'s frame for each,
+    concatenated, and each cell's columns; ``None`` if the survival analysis raises for some
+    cell of the batch."""
+    from tournaments.analysis.tables import round_significant
+    from tournaments.sweep import SURVIVAL_COLUMNS
+
+    first = batch[0].roster
+    k = len(first.labels)
+    layout = first.layout
+    player = np.array([row[0] for row in layout], dtype=object)
+    opponent = np.array([row[1] for row in layout], dtype=object)
+    pair = np.array([row[2] for row in layout])
+    seat = np.array([row[3] for row in layout])
+    values = np.stack([t.values for t in batch])  # (cells, pairs, 2, columns)
+    # pairwise_frame's values: a seat's own, or a self-play pair's mean over both (v.mean())
+    both = np.ascontiguousarray(values[:, pair].swapaxes(-1, -2)).mean(axis=-1)
+    one = values[:, pair, np.maximum(seat, 0)]
+    quantities = np.where((seat < 0)[None, :, None], both, one)
+    ids = np.array([t.cell.id for t in batch], dtype=object)
+    exact_rows = pd.DataFrame({"cell": np.repeat(ids, len(layout)),
+                               "player": np.tile(player, len(batch)),
+                               "opponent": np.tile(opponent, len(batch)),
+                               **dict(zip(exact.COLUMNS,
+                                          quantities.reshape(-1, len(exact.COLUMNS)).T,
+                                          strict=True))})
+    distinct: dict[int, pd.DataFrame] = {}
+    for t in batch:
+        distinct.setdefault(id(t.roster.entries), t.roster.entries)
+    start = dict(zip(distinct, range(0, k * len(distinct), k), strict=True))
+    rows = np.repeat([start[id(t.roster.entries)] for t in batch], k) + np.tile(np.arange(k),
+                                                                                 len(batch))
+    entries = pd.concat(distinct.values(), ignore_index=True).iloc[rows].reset_index(drop=True)
+    entries.insert(0, "cell", np.repeat(ids, k))
+    pairwise = pairwise_table(pd.DataFrame(), list(first.labels), exact=exact_rows,
+                              counted=set(first.counted), discounted=first.discounted,
+                              keys=["cell"])
+    summary = summary_table(pairwise, entries, keys=["cell"])
+    try:
+        survival = survival_table(summary, pairwise, entries, batch[0].cell.config.evolution,
+                                  keys=["cell"])
+    except ValueError:
+        return None
+    kept = [c for c in SURVIVAL_COLUMNS if c in survival]
+    frame = summary.merge(survival[["cell", "strategy", *kept]], on=["cell", "strategy"],
+                          how="left")
+    body = tuple(c for c in frame.columns if c != "cell")
+    columns, paths = {}, {}
+    for t in batch:
+        for path, _ in t.cell.params:
+            paths.setdefault(path)
+        columns[t.cell.id] = ("cell", *(p for p, _ in t.cell.params), *body)
+    for position, path in enumerate(paths, start=1):
+        # each cell's value, a float rounded as the cell's own (float) column is written
+        cell_values = np.array([dict(t.cell.params).get(path) for t in batch], dtype=object)
+        floats = np.array([isinstance(v, float) for v in cell_values], dtype=bool)
+        if floats.any():
+            cell_values[floats] = round_significant(cell_values[floats].astype(float)).tolist()
+        frame.insert(position, path, pd.Series(np.repeat(cell_values, k).tolist()))
+    return frame, columns
