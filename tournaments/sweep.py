@@ -41,6 +41,7 @@ import numpy as np
 from tournaments.engines.exact_sweep import ExactSweep
 from tournaments.errors import ConfigError, UserError
 from tournaments.model.config import Config, _read_yaml, load_config
+from tournaments.model.plugins import is_plugin
 from tournaments.model.seeds import derive_seed
 from tournaments.output import store
 
@@ -173,7 +174,7 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
         where = "sweep.grid" if n < len(points) - len(explicit) else \
             f"sweep.cells[{n - len(points) + len(explicit)}]"
         data = dict(raw)  # the sections a cell sets are copied, the others shared (read only)
-        for top in {_split_path(path)[0].partition("[")[0] for path in point}:
+        for top in {path.partition(".")[0].partition("[")[0] for path in point}:
             if top in data:
                 data[top] = copy.deepcopy(data[top])
         for path, value in point.items():
@@ -205,9 +206,11 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
 def roster_key(config: Config) -> tuple:
     """What :func:`tournaments.model.roster.build_specs` reads from a config: equal keys give
     the same players."""
-    return (tuple((e.strategy, repr(e.params), e.label, e.count, e.club, e.role, e.discount)
-                  for e in config.roster), config.match.continuation, config.allow_cheating,
-            tuple(sorted((name, code.sha256) for name, code in config.plugins.items())))
+    roster = tuple((e.strategy, repr(e.params), e.label, e.count, e.club, e.role, e.discount)
+                   for e in config.roster)
+    code = (tuple(sorted((name, c.sha256) for name, c in config.plugins.items()))
+            if any(is_plugin(e.strategy) for e in config.roster) else ())
+    return roster, config.match.continuation, config.allow_cheating, code
 
 
 def _cell_seed(root: int, point: dict) -> int:

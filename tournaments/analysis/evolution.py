@@ -78,6 +78,8 @@ NEUTRAL_RTOL = 1e-9
 #: Largest number of (mutant, resident, mutant-count) cells evaluated at once by
 #: :func:`fixation_matrix`; larger rosters are processed in blocks of mutant rows.
 _BLOCK_CELLS = 4_000_000
+#: Cells of a stack of matrices evaluated at once (temporaries that fit in a CPU cache).
+_STACK_CELLS = 65_536
 
 
 def fitness(payoff, selection_intensity: float):
@@ -156,41 +158,49 @@ def _log_fixation_parts(
         raise ValueError(f"rule must be 'moran' or 'fermi', got {rule!r}")
     k = a.shape[-1]
     batch = a.shape[:-2]
-    diag = np.diagonal(a, axis1=-2, axis2=-1)
+    stack = a.reshape(-1, k, k)
     m = np.arange(1, n, dtype=float)  # number of mutants, 1 .. N-1
-    big_m = np.zeros(a.shape)
-    total = np.ones(a.shape)
-    rows_per_block = max(1, _BLOCK_CELLS // max(1, int(np.prod(batch)) * k * (n - 1)))
-    for start in range(0, k, rows_per_block):
-        rows = slice(start, min(k, start + rows_per_block))
-        a_ii = diag[..., rows, None, None]  # mutant i against mutant i
-        a_ij = a[..., rows, :, None]  # mutant i against resident j
-        a_ji = a.swapaxes(-1, -2)[..., rows, :, None]  # resident j against mutant i
-        a_jj = diag[..., None, :, None]  # resident j against resident j
-        pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)
-        pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
-        if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
-            steps = np.cumsum(w * (pi_res - pi_mut), axis=-1)
+    big_m = np.zeros(stack.shape)
+    total = np.ones(stack.shape)
+    # a stack is taken a few matrices at a time, so that the temporaries stay in cache
+    members = max(1, _STACK_CELLS // (k * k * (n - 1))) if batch else 1
+    rows_per_block = max(1, _BLOCK_CELLS // max(1, members * k * (n - 1)))
+    for first in range(0, len(stack), members):
+        part = slice(first, first + members)
+        sub = stack[part]
+        diag = np.diagonal(sub, axis1=-2, axis2=-1)
+        for start in range(0, k, rows_per_block):
+            rows = slice(start, min(k, start + rows_per_block))
+            a_ii = diag[:, rows, None, None]  # mutant i against mutant i
+            a_ij = sub[:, rows, :, None]  # mutant i against resident j
+            a_ji = sub.swapaxes(-1, -2)[:, rows, :, None]  # resident j against mutant i
+            a_jj = diag[:, None, :, None]  # resident j against resident j
+            pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)
+            pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
+            if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
+                steps = np.cumsum(w * (pi_res - pi_mut), axis=-1)
+                top = np.maximum(steps.max(axis=-1), 0.0)
+                big_m[part, rows] = top
+                total[part, rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+                continue
+            f_mut = fitness(pi_mut, w)
+            f_res = fitness(pi_res, w)
+            for f, who in ((f_mut, "mutant"), (f_res, "resident")):
+                if np.any(f <= 0):
+                    bad = np.argwhere(f <= 0)[0]
+                    member = tuple(int(i) for i in np.unravel_index(first + bad[0], batch))
+                    where = f" (matrix {member})" if batch else ""
+                    raise ValueError(
+                        "fitness 1 − w + w·π must be positive, but the "
+                        f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[1]} "
+                        f"among residents {bad[2]} with {bad[3] + 1} mutant(s){where} "
+                        f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
+                    )
+            steps = np.cumsum(np.log(f_res) - np.log(f_mut), axis=-1)
             top = np.maximum(steps.max(axis=-1), 0.0)
-            big_m[..., rows, :] = top
-            total[..., rows, :] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
-            continue
-        f_mut = fitness(pi_mut, w)
-        f_res = fitness(pi_res, w)
-        for f, who in ((f_mut, "mutant"), (f_res, "resident")):
-            if np.any(f <= 0):
-                bad = np.argwhere(f <= 0)[0]
-                where = f" (matrix {tuple(int(b) for b in bad[:-3])})" if batch else ""
-                raise ValueError(
-                    "fitness 1 − w + w·π must be positive, but the "
-                    f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[-3]} "
-                    f"among residents {bad[-2]} with {bad[-1] + 1} mutant(s){where} "
-                    f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
-                )
-        steps = np.cumsum(np.log(f_res) - np.log(f_mut), axis=-1)
-        top = np.maximum(steps.max(axis=-1), 0.0)
-        big_m[..., rows, :] = top
-        total[..., rows, :] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+            big_m[part, rows] = top
+            total[part, rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+    big_m, total = big_m.reshape(a.shape), total.reshape(a.shape)
     # identical strategies are neutral by definition (exactly what the formula gives, too)
     idx = np.arange(k)
     big_m[..., idx, idx] = 0.0

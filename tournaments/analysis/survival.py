@@ -80,10 +80,9 @@ class _Selection:
 def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
                keys: Sequence[str]) -> _Selection | None:
     counts = entries["count"].to_numpy(dtype=float)
-    labels = list(entries["strategy"])
     if keys:
         members = pd.MultiIndex.from_frame(entries[list(keys)]).unique()
-        labels = labels[:len(entries) // max(len(members), 1)]
+        labels = list(entries["strategy"].iloc[:len(entries) // max(len(members), 1)])
         order = pd.MultiIndex.from_frame(pairwise[list(keys)]).unique()
         if not members.equals(order) or not np.array_equal(
                 entries["strategy"].to_numpy(dtype=object),
@@ -91,6 +90,8 @@ def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
             raise ValueError("a batch's entries must list each tournament's roster (the same "
                              "labels), in the order its pairwise rows first appear")
         counts = counts.reshape(len(members), len(labels))
+    else:
+        labels = list(entries["strategy"])
     payoffs = matrix(pairwise, labels, "mean_payoff", keys=keys)
     if payoffs is None:
         return None
@@ -115,7 +116,7 @@ def _table(found: _Selection, summary: pd.DataFrame, entries: pd.DataFrame,
     tournament = summary.set_index([*keys, "strategy"] if keys else "strategy").reindex(index)
     table = pd.DataFrame({
         **{key: entries[key].to_numpy() for key in keys},
-        "strategy": list(entries["strategy"]) if keys else labels,
+        "strategy": entries["strategy"].to_numpy() if keys else labels,
         "stationary_weight": found.ranking["stationary_weight"].to_numpy(),
         "tournament_payoff": tournament["mean_payoff"].to_numpy(),
         "cooperation_rate": tournament["cooperation_rate"].to_numpy(),

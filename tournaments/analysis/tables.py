@@ -187,7 +187,11 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
 def batch_index(table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     """Each row's tournament in a batch told apart by the ``keys`` columns, numbered from 0 in
     the order the key values first appear."""
-    codes, _ = pd.MultiIndex.from_frame(table[list(keys)]).factorize()
+    keys = list(keys)
+    if len(keys) == 1:
+        codes, _ = pd.factorize(table[keys[0]])
+    else:
+        codes, _ = pd.MultiIndex.from_frame(table[keys]).factorize()
     return codes
 
 

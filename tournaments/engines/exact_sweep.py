@@ -472,8 +472,6 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     first = batch[0].roster
     k = len(first.labels)
     layout = first.layout
-    player = np.array([row[0] for row in layout], dtype=object)
-    opponent = np.array([row[1] for row in layout], dtype=object)
     pair = np.array([row[2] for row in layout])
     seat = np.array([row[3] for row in layout])
     values = np.stack([t.values for t in batch])  # (cells, pairs, 2, columns)
@@ -481,33 +479,36 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     both = np.ascontiguousarray(values[:, pair].swapaxes(-1, -2)).mean(axis=-1)
     one = values[:, pair, np.maximum(seat, 0)]
     quantities = np.where((seat < 0)[None, :, None], both, one)
-    ids = np.array([t.cell.id for t in batch], dtype=object)
-    exact_rows = pd.DataFrame({"cell": np.repeat(ids, len(layout)),
-                               "player": np.tile(player, len(batch)),
-                               "opponent": np.tile(opponent, len(batch)),
-                               **dict(zip(exact.COLUMNS,
-                                          quantities.reshape(-1, len(exact.COLUMNS)).T,
-                                          strict=True))})
+    member = np.arange(len(batch))  # the batch key: a cell's place in the batch
+    rows = np.tile(np.arange(len(layout)), len(batch))
+    exact_rows = pd.DataFrame({
+        "_cell": np.repeat(member, len(layout)),
+        "player": pd.array([row[0] for row in layout], dtype="str").take(rows),
+        "opponent": pd.array([row[1] for row in layout], dtype="str").take(rows),
+        **dict(zip(exact.COLUMNS, quantities.reshape(-1, len(exact.COLUMNS)).T, strict=True))})
     distinct: dict[int, pd.DataFrame] = {}
     for t in batch:
         distinct.setdefault(id(t.roster.entries), t.roster.entries)
     start = dict(zip(distinct, range(0, k * len(distinct), k), strict=True))
-    rows = np.repeat([start[id(t.roster.entries)] for t in batch], k) + np.tile(np.arange(k),
-                                                                                 len(batch))
-    entries = pd.concat(distinct.values(), ignore_index=True).iloc[rows].reset_index(drop=True)
-    entries.insert(0, "cell", np.repeat(ids, k))
+    entries = pd.concat(distinct.values(), ignore_index=True).take(
+        np.repeat([start[id(t.roster.entries)] for t in batch], k) + np.tile(np.arange(k),
+                                                                              len(batch)))
+    entries = entries.reset_index(drop=True)
+    entries.insert(0, "_cell", np.repeat(member, k))
     pairwise = pairwise_table(pd.DataFrame(), list(first.labels), exact=exact_rows,
                               counted=set(first.counted), discounted=first.discounted,
-                              keys=["cell"])
-    summary = summary_table(pairwise, entries, keys=["cell"])
+                              keys=["_cell"])
+    summary = summary_table(pairwise, entries, keys=["_cell"])
     try:
         survival = survival_table(summary, pairwise, entries, batch[0].cell.config.evolution,
-                                  keys=["cell"])
+                                  keys=["_cell"])
     except ValueError:
         return None
     kept = [c for c in SURVIVAL_COLUMNS if c in survival]
-    frame = summary.merge(survival[["cell", "strategy", *kept]], on=["cell", "strategy"],
+    frame = summary.merge(survival[["_cell", "strategy", *kept]], on=["_cell", "strategy"],
                           how="left")
+    ids = np.array([t.cell.id for t in batch], dtype=object)
+    frame.insert(0, "cell", ids[frame.pop("_cell").to_numpy()])
     body = tuple(c for c in frame.columns if c != "cell")
     columns, paths = {}, {}
     for t in batch:
