@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tournaments.analysis import evolution
-from tournaments.analysis.tables import batch_index
+from tournaments.analysis.tables import batch_index, positions
 
 #: Selection intensities of the sensitivity analysis (the configured one is added).
 INTENSITIES = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -51,9 +51,8 @@ def matrix(pairwise: pd.DataFrame, labels: list[str], column: str, *,
     is missing (an asymmetric, bipartite tournament). With ``keys`` (a batch of tournaments,
     :func:`tournaments.analysis.tables.pairwise_table`'s), a stack ``(B, k, k)`` in the order
     the tournaments first appear, ``None`` if any of them misses a pair."""
-    position = pd.Index(labels)
-    player = position.get_indexer(pairwise["player"])  # −1: not a roster label
-    opponent = position.get_indexer(pairwise["opponent"])
+    player = positions(labels, pairwise["player"])  # −1: not a roster label
+    opponent = positions(labels, pairwise["opponent"])
     member = batch_index(pairwise, keys) if keys else np.zeros(len(pairwise), dtype=int)
     known = (player >= 0) & (opponent >= 0)
     k = len(labels)

@@ -167,12 +167,10 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
     table["counted"] = (
         pd.MultiIndex.from_arrays([table["player"], table["opponent"]]).isin(list(counted))
         if counted is not None else list(table["player"] != table["opponent"]))
-    rank = pd.Index(order)
-
     def position(column: pd.Series) -> pd.Series:  # roster rank; NaN for a label not in it
         if column.name == "_batch":
             return column
-        found = rank.get_indexer(column)
+        found = positions(order, column)
         return pd.Series(np.where(found < 0, np.nan, found), index=column.index)
 
     by = ["player", "opponent"]
@@ -182,6 +180,13 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
     table = table.sort_values(by, key=position, kind="stable").reset_index(drop=True)
     columns = [*keys, *(c for c in PAIRWISE_COLUMNS if discounted or c != DISCOUNTED)]
     return round_floats(table[columns])
+
+
+def positions(labels: Sequence[str], column: pd.Series) -> np.ndarray:
+    """Each value's position in ``labels`` (−1 if it is not one), looked up once per distinct
+    value."""
+    codes, values = pd.factorize(column)
+    return np.append(pd.Index(labels).get_indexer(values), -1)[codes]
 
 
 def batch_index(table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
