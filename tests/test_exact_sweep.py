@@ -144,6 +144,43 @@ def test_a_swept_string_that_reads_back_as_a_number_falls_back(tmp_path, journal
     assert "\n" + cells[1].id + ",7," in (outcome.out / "sweep.csv").read_text()
 
 
+NOISE_AWARE = '''
+from tournaments.strategy import AutomatonStrategy, state_classifier
+
+
+class NoiseAware(AutomatonStrategy):
+    """Tit For Tat that forgives every defection when the match's noise exceeds 2 %."""
+
+    name = "Noise Aware"
+    classifier = state_classifier(1)
+
+    def initial_state(self, partner):
+        return "first"
+
+    def cooperation(self, state):
+        forgiving = self.match_attributes["noise"] > 0.02
+        return 1.0 if state in ("first", 0) or forgiving else 0.0
+
+    def transition(self, state, own, other):
+        return other
+'''
+
+
+def test_a_form_that_reads_the_noise_is_built_per_noise(tmp_path, journal, pipeline_calls):
+    """A plug-in automaton may read its match attributes: its form at ε = 0.05 forgives and
+    at ε = 0.01 does not, so reusing one form across the noise values would change the
+    numbers (and the bytes)."""
+    (tmp_path / "noise_aware.py").write_text(NOISE_AWARE)
+    config = write(tmp_path, {"grid": {"match.noise": [0.0, 0.01, 0.05]}},
+                   roster=[{"strategy": "noise_aware.py:NoiseAware"}, {"strategy": "Defector"},
+                           {"strategy": "Tit For Tat"}])
+    outcome, calls = both_paths(tmp_path, config, pipeline_calls)
+    assert calls == []
+    table = pd.read_csv(outcome.out / "sweep.csv").set_index(["match.noise", "strategy"])
+    assert table.loc[(0.05, "Noise Aware"), "cooperation_rate"] > 0.9
+    assert table.loc[(0.01, "Noise Aware"), "cooperation_rate"] < 0.6
+
+
 def test_a_strategy_without_a_form_falls_back_entirely(tmp_path, pipeline_calls):
     config = write(tmp_path, {"grid": {"match.noise": [0.0, 0.05]}},
                    roster=[{"strategy": "Alexei"}, {"strategy": "Tit For Tat"}],

@@ -232,12 +232,13 @@ class _Context:
                match.self_play, game.kind, game.R, game.S, game.T, game.P,
                repr(game.A), repr(game.B), length)
         roster = self.rosters.get(key)
-        if roster is _NOISY:
+        noisy = roster is _NOISY  # some form reads the noise: one roster per noise
+        if noisy:
             key = (*key, match.noise)
             roster = self.rosters.get(key)
         if roster is None and key not in self.rosters:
-            roster, noisy = self._roster(config, length)
-            if noisy:
+            roster, reads_noise = self._roster(config, length)
+            if reads_noise and not noisy:
                 self.rosters[key] = _NOISY
                 key = (*key, match.noise)
             self.rosters[key] = roster
@@ -297,14 +298,13 @@ class _Context:
         key = (spec.cls, repr(spec.params), spec.club, spec.role, spec.discount,
                spec.class_state != (), partner.club, partner.role, game.name,
                game.A.tobytes(), game.B.tobytes(), length)
-        if self.forms.get(key) is _NOISY:
+        known_noisy = self.forms.get(key) is _NOISY
+        if known_noisy:
             key = (*key, noise)
-            if key in self.forms:
-                return self.forms[key], True
-        elif key in self.forms:
-            return self.forms[key], False
+        if key in self.forms:
+            return self.forms[key], known_noisy
         form, noisy = _build_form(spec, partner, game, length, noise)
-        if noisy:
+        if noisy and not known_noisy:
             self.forms[key] = _NOISY
             key = (*key, noise)
         self.forms[key] = form
