@@ -166,3 +166,34 @@ def test_every_run_reports_self_enforcement_at_its_delta_and_noise(tmp_path):
     low = api.run(dict(config, match={"continuation": 0.45}), progress=False)
     assert low.self_enforcement.set_index("strategy")["self_enforcing"].to_dict() == {
         "Grudger": False, "Defector": True, "Cooperator": False}
+
+
+def test_a_grim_against_always_defect_sweep_reports_the_self_enforcement_threshold(tmp_path):
+    import pandas as pd
+    import yaml
+
+    from tournaments.sweep import run_sweep
+
+    config = tmp_path / "grim.yaml"
+    deltas = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+    config.write_text(yaml.safe_dump({
+        "name": "grim", "roster": [{"strategy": "Grudger"}, {"strategy": "Defector"},
+                                   {"strategy": "Tit For Tat"}],
+        "match": {"continuation": 0.9},
+        "sweep": {"grid": {"match.continuation": deltas}}}))
+    out = run_sweep(config, tmp_path / "out", executor="loop", progress=False).out
+    table = pd.read_csv(out / "thresholds.csv")
+    table["censored"] = table["censored"].fillna("")
+    rows = table.set_index(["measure", "strategy"])
+    grim = rows.loc[("self_enforcing_continuation", "Grudger")]
+    assert grim["method"] == "exact" and not grim["censored"]
+    assert grim["value"] == pytest.approx(0.5, abs=1e-6)  # (T − R)/(T − P)
+    assert grim["bracket_low"] <= 0.5 <= grim["bracket_high"]
+    tft = rows.loc[("self_enforcing_continuation", "Tit For Tat")]
+    assert tft["value"] == pytest.approx(2 / 3, abs=1e-6)  # max((T−R)/(T−P), (T−R)/(R−S))
+    alld = rows.loc[("self_enforcing_continuation", "Defector")]
+    assert (alld["value"], alld["censored"]) == (0.1, "<")  # at most the smallest swept δ
+    # grid thresholds at the edge are flagged, never reported as findings
+    grid = table[table["measure"] == "critical_continuation"]
+    at_edge = grid[grid["value"].isin([min(deltas), max(deltas)])]
+    assert len(at_edge) and (at_edge["censored"] != "").all()

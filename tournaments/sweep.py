@@ -513,13 +513,15 @@ def write_aggregates(out: Path, cells: list, settings: dict,
                      computed: ExactSweep | None = None):
     """Write ``sweep.csv``, ``thresholds.csv`` and the figures from the finished cells (and the
     cells ``computed`` by the exact fast path)."""
-    from tournaments.analysis.thresholds import swept_parameters, thresholds
+    from tournaments.analysis.repeated import sweep_thresholds
+    from tournaments.analysis.thresholds import swept_parameters, table, thresholds
     from tournaments.output.figures import sweep_figures
 
     sweep = collect(out, cells, computed)
     parameters = swept_parameters(cells)
     store.write_csv(sweep, out / "sweep.csv")
-    store.write_csv(thresholds(sweep, parameters, settings["cooperation_threshold"]),
+    grid = thresholds(sweep, parameters, settings["cooperation_threshold"])
+    store.write_csv(table([*grid.to_dict("records"), *sweep_thresholds(cells, parameters)]),
                     out / "thresholds.csv")
     if not sweep.empty:
         store.write_figures(lambda: sweep_figures(sweep, parameters), out)
