@@ -217,10 +217,16 @@ def test_external_scheduler_with_two_worker_threads_and_an_edited_plugin(tmp_pat
             process.wait(timeout=60)
 
 
+#: Simulated cells (about 0.3 s each, journaled one by one), so that a signal lands mid-sweep
+#: on any machine: the exact fast path would finish these sweeps in milliseconds.
+SIMULATED = dict(BASE["match"], engine="simulate")
+
+
 @pytest.mark.slow
 def test_killed_and_resumed_sweep_gives_the_same_bytes(tmp_path):
     grid = {"match.continuation": [0.5, 0.7, 0.9, 0.95], "match.noise": [0.0, 0.02, 0.05]}
-    config = write_config(tmp_path, dict(BASE, sweep={"grid": grid, "batch_size": 1}))
+    config = write_config(tmp_path, dict(BASE, match=SIMULATED,
+                                         sweep={"grid": grid, "batch_size": 1}))
     reference = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)
     out = tmp_path / "killed"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -351,7 +357,8 @@ def test_verify_names_an_unfinished_sweep(tmp_path, cli):
 @pytest.mark.slow
 def test_ctrl_c_during_a_sweep_exits_130_and_says_how_to_resume(tmp_path):
     grid = {"match.continuation": [0.5, 0.7, 0.9, 0.95], "match.noise": [0.0, 0.02, 0.05]}
-    config = write_config(tmp_path, dict(BASE, sweep={"grid": grid, "batch_size": 1}))
+    config = write_config(tmp_path, dict(BASE, match=SIMULATED,
+                                         sweep={"grid": grid, "batch_size": 1}))
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "tournaments", "sweep", str(config),
                                 "--out", str(out), "--workers", "1"], stderr=subprocess.PIPE,
