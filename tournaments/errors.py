@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 
@@ -14,15 +15,60 @@ class ConfigError(UserError):
 
     The message names the file, the key path, the bad value and what is allowed, e.g.
     ``configs/x.yaml: match.noise: 1.5 is not allowed; allowed: a probability in [0, 1]``.
+    It is one line of bounded length whatever the input: the value is shown through a bounded
+    repr (:func:`_short`, which never formats a huge or deeply nested value in full), and the
+    file, the key path and the allowed text are cut to a bounded length with their line breaks
+    escaped.
     """
 
     def __init__(self, source: str, key: str, value: Any, allowed: str) -> None:
         self.source, self.key, self.value, self.allowed = source, key, value, allowed
         shown = _short(value)
+        source, key = _one_line(str(source), 200), _one_line(str(key), 160)
         where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {shown} is not allowed; allowed: {allowed}")
+        super().__init__(f"{where}: {shown} is not allowed; allowed: "
+                         f"{_one_line(str(allowed), 600)}")
 
 
-def _short(value: Any, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+class _BoundedRepr(reprlib.Repr):
+    """``reprlib.Repr`` with small limits, and integers too long for ``repr`` (Python refuses to
+    format one of more than 4300 digits) shown by their size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxstring = 150
+        self.maxother = 80
+        self.maxlist = self.maxtuple = self.maxdict = 6
+        self.maxset = self.maxfrozenset = self.maxdeque = self.maxarray = 6
+        self.maxlong = 40
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 512:
+            return f"<an integer of {x.bit_length()} bits>"
+        return super().repr_int(x, level)
+
+
+_REPR = _BoundedRepr()
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    """A bounded repr of ``value``: at most ``limit`` characters, built without formatting
+    more than a few levels and items of it."""
+    return _one_line(_REPR.repr(value), limit, keep_end=False)
+
+
+def _one_line(text: str, limit: int, *, keep_end: bool = True) -> str:
+    """``text`` with line breaks and other control characters escaped, cut to ``limit``
+    characters when longer: its middle cut out (``keep_end``, for key paths and file names,
+    whose last part matters), or its end."""
+    if len(text) > 4 * limit:
+        text = text[:limit] + text[-limit:]
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(text) <= limit:
+        return text
+    if not keep_end:
+        return text[: limit - 3] + "..."
+    head = (limit - 3) // 2
+    return text[:head] + "..." + text[len(text) - (limit - 3 - head):]
