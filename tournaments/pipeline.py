@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tournaments.errors import ConfigError
-from tournaments.model import topology
+from tournaments.model import budget, topology
 from tournaments.model.config import Config, load_config
 from tournaments.model.games import StageGame
 from tournaments.model.roster import PlayerSpec, build_specs
@@ -187,6 +187,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     start = time.perf_counter()
     specs = build_specs(config, source=source)
     the_plan = plan(config, specs)
+    budget.check(config, the_plan, source=source)  # refuse, before any play, what would not fit
     exact_rows, rest = solve_exactly(config, the_plan, source=source)
     matches = simulate(config, the_plan, rest, progress=progress)
     entries = entries_frame(config, specs)

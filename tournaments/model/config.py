@@ -9,17 +9,29 @@ axelrod (a slow import).
 Nothing a user writes is silently ignored: a key that would not change what runs (the number of
 Moran runs in a tournament, the cross-club probability of a round robin, repetitions under the
 exact engine) is an error, and :meth:`Config.resolved` leaves such keys out.
+
+Hostile input is bounded before it costs anything: a YAML file larger than
+:data:`MAX_CONFIG_BYTES` is refused before it is read, nesting deeper than :data:`MAX_NESTING`
+and more than :data:`MAX_YAML_NODES` nodes once aliases are expanded (a "billion laughs") are
+refused while the file is composed, before any Python object is built. Every number is finite
+(free-form ``params`` and ``sweep`` included), payoffs and the transfer efficiency are at most
+:data:`MAX_MAGNITUDE` in size, and labels and clubs cannot start like a spreadsheet formula
+(:data:`FORMULA_START`). What a run will cost is checked later, from the plan, by
+:mod:`tournaments.model.budget` against the ``limits`` section.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import numbers
 import warnings
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -34,6 +46,46 @@ from tournaments.model import games, plugins
 
 DEFAULT_TURNS = 200
 
+#: Largest config file read (1 MiB). The YAML parser reads about 0.25 MiB of config per second,
+#: so a file at the bound is parsed in ~4 s; a roster of thousands of entries takes a few
+#: hundred KB. A larger file is refused before it is read.
+MAX_CONFIG_BYTES = 2**20
+#: Deepest nesting of lists and mappings (the top-level mapping is level 1), in the file and once
+#: aliases are expanded: every config key lives at depth 6 or less, and a deeper structure would
+#: overflow Python's recursion in the parser, validation or output.
+MAX_NESTING = 64
+#: Most YAML nodes (scalars, lists, mappings) once anchors and aliases are expanded, counted on
+#: the composed node graph in linear time. A file within :data:`MAX_CONFIG_BYTES` holds at most
+#: about 500,000 nodes, so only alias expansion (a "billion laughs") reaches the bound.
+MAX_YAML_NODES = 1_000_000
+#: Largest magnitude of a stage-game payoff and of the transfer efficiency. The tables sum
+#: payoffs over the rounds of a run (at most :data:`MAX_ROUNDS_CEILING`, 1e15) and the standard
+#: errors sum their squares: at most 1e27 and 1e54, far below float64's overflow at 1.8e308 (a
+#: payoff of 1e308 overflows at the second round). Payoffs of a migration game are ordinal
+#: utilities, rarely above 100.
+MAX_MAGNITUDE = 1e12
+#: Largest ``limits.max_rounds`` a config may set.
+MAX_ROUNDS_CEILING = 1e15
+#: Text starting with one of these is run as a formula by a spreadsheet that opens a CSV; labels
+#: and clubs are written into every table, so a config cannot start them so.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _magnitude(what: str):
+    """A validator refusing a number larger than :data:`MAX_MAGNITUDE` in size."""
+
+    def check(value: float) -> float:
+        if abs(value) > MAX_MAGNITUDE:
+            raise ValueError(f"{what} of magnitude at most {MAX_MAGNITUDE:g} (sums over rounds "
+                             "must stay finite)")
+        return value
+
+    return AfterValidator(check)
+
+
+#: A stage-game payoff: finite and at most :data:`MAX_MAGNITUDE` in size.
+Payoff = Annotated[float, _magnitude("a payoff")]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -46,12 +98,12 @@ class GameConfig(_Strict):
     kind: (
         Literal["prisoners_dilemma", "stag_hunt", "leader_leads", "symmetric", "asymmetric"] | None
     ) = None
-    R: float | None = None
-    S: float | None = None
-    T: float | None = None
-    P: float | None = None
-    A: list[list[float]] | None = None
-    B: list[list[float]] | None = None
+    R: Payoff | None = None
+    S: Payoff | None = None
+    T: Payoff | None = None
+    P: Payoff | None = None
+    A: list[list[Payoff]] | None = None
+    B: list[list[Payoff]] | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> GameConfig:
@@ -169,6 +221,15 @@ class EvolutionConfig(_Strict):
     runs: int = Field(default=200, ge=1, le=1_000_000)
 
 
+class LimitsConfig(_Strict):
+    """What a run may cost, checked before any play by :mod:`tournaments.model.budget`:
+    the estimated rounds played and the estimated peak memory."""
+
+    max_rounds: float = Field(default=5e9, gt=0, le=MAX_ROUNDS_CEILING)
+    #: ``None``: the machine's available memory when the run starts.
+    max_memory_mb: float | None = Field(default=None, gt=0, le=1e9)
+
+
 #: Keys that only apply under a condition: (section, key, predicate on the config, when).
 _CONDITIONAL_KEYS = (
     ("evolution", "runs", lambda c: c.kind == "moran", "only with kind: moran"),
@@ -195,7 +256,9 @@ class Config(_Strict):
     topology: TopologyConfig = Field(default_factory=TopologyConfig)
     evolution: EvolutionConfig = Field(default_factory=EvolutionConfig)
     processes: int = Field(default=1, ge=1, le=256)
-    transfer_efficiency: float = Field(default=1.0, ge=0.0)
+    transfer_efficiency: Annotated[float, _magnitude("an efficiency")] = Field(default=1.0,
+                                                                                 ge=0.0)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
     #: Read by ``tournaments sweep`` (:mod:`tournaments.sweep` checks it); ``run`` plays the
     #: base config and keeps the section in its ``config.yaml``.
     sweep: dict[str, Any] | None = None
@@ -269,6 +332,7 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None,
         raise _config_error(origin, err) from None
     _check_applicable(config, origin)
     _check_roster(config, origin)
+    _check_free_form(config, origin)
     base_dir = None if origin == "<dict>" else Path(origin).parent
     config._plugins = {
         e.strategy: code for i, e in enumerate(config.roster) if plugins.is_plugin(e.strategy)
@@ -290,6 +354,13 @@ def _check_applicable(config: Config, origin: str) -> None:
 def _check_roster(config: Config, origin: str) -> None:
     seen: dict[str, int] = {}
     for i, entry in enumerate(config.roster):
+        club = entry.params.get("club")
+        for key, text in (("label", entry.label), ("club", entry.club), ("params.club", club)):
+            if isinstance(text, str) and text.startswith(FORMULA_START):
+                raise ConfigError(origin, f"roster[{i}].{key}", text,
+                                  "text that does not start with =, +, -, @, a tab or a "
+                                  "carriage return (a spreadsheet opening the CSV tables would "
+                                  "run it as a formula)")
         if entry.label is not None and entry.label in seen:
             raise ConfigError(origin, f"roster[{i}].label", entry.label,
                               f"a label not used before (roster[{seen[entry.label]}] has it)")
@@ -319,23 +390,186 @@ def _check_roster(config: Config, origin: str) -> None:
                               "at least one receiving and one sending state in an asymmetric game")
 
 
+def _check_free_form(config: Config, origin: str) -> None:
+    """Every number in the free-form sections (each entry's ``params``, ``sweep``) is finite,
+    and they nest at most :data:`MAX_NESTING` deep (a dict source is not bounded by the YAML
+    loader)."""
+    # levels as the YAML loader counts them: the top-level mapping is level 1
+    sections = [(f"roster[{i}].params", e.params, 4) for i, e in enumerate(config.roster)]
+    if config.sweep is not None:
+        sections.append(("sweep", config.sweep, 2))
+    for path, value, depth in sections:
+        stack = [(path, value, depth)]
+        while stack:
+            key, node, level = stack.pop()
+            if level > MAX_NESTING:
+                raise ConfigError(origin, key, node, f"nesting at most {MAX_NESTING} levels deep")
+            if isinstance(node, dict):
+                items = [(f"{key}.{k}", v) for k, v in node.items()]
+            elif isinstance(node, list | tuple):
+                items = [(f"{key}[{j}]", v) for j, v in enumerate(node)]
+            else:
+                if isinstance(node, numbers.Real) and not isinstance(node, bool):
+                    try:
+                        finite = math.isfinite(node)
+                    except OverflowError:  # an integer beyond float's range
+                        finite = False
+                    if not finite:
+                        raise ConfigError(origin, key, node,
+                                          "a finite number (within ±1.8e308); every number in "
+                                          "a config is finite")
+                continue
+            stack.extend((k, v, level + 1) for k, v in reversed(items))
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` (the same tags: no Python objects) that refuses nesting deeper than
+    :data:`MAX_NESTING` while composing, before the composer's recursion can overflow."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._path: list[str] = []
+
+    def compose_node(self, parent, index):
+        if parent is None:
+            part = ""
+        elif isinstance(index, int):
+            part = f"[{index}]"
+        elif isinstance(index, yaml.ScalarNode):
+            part = f".{index.value}"
+        else:  # a mapping key being composed
+            part = ".<key>"
+        self._path.append(part)
+        try:
+            if len(self._path) > MAX_NESTING:
+                raise _TooLarge(_path_text(self._path), self.peek_event().start_mark,
+                                f"nesting at most {MAX_NESTING} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self._path.pop()
+
+
+class _TooLarge(Exception):
+    """A YAML document beyond a bound: where (key path, mark) and what is allowed."""
+
+    def __init__(self, key: str, mark, allowed: str) -> None:
+        super().__init__(key, mark, allowed)
+        self.key, self.mark, self.allowed = key, mark, allowed
+
+
+def _path_text(parts: list[str]) -> str:
+    """A key path (``roster[0].params``) from its parts (``.roster``, ``[0]``, ``.params``)."""
+    return "".join(parts).lstrip(".")
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a node graph that expands (aliases followed) to more than :data:`MAX_YAML_NODES`
+    nodes, nests deeper than :data:`MAX_NESTING` or refers to itself.
+
+    Sizes and heights are memoised per node, so the count is linear in the composed graph
+    whatever it expands to."""
+    memo: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded nodes, height)
+    active: set[int] = set()
+
+    def children(node) -> list[tuple[str, yaml.Node]]:
+        if isinstance(node, yaml.SequenceNode):
+            return [(f"[{j}]", child) for j, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            out = []
+            for key, value in node.value:
+                name = f".{key.value}" if isinstance(key, yaml.ScalarNode) else ".<key>"
+                out += [(name, key), (name, value)]
+            return out
+        return []
+
+    def measure(node, depth: int, path: list[str]) -> tuple[int, int]:
+        ident = id(node)
+        if ident in memo:
+            size, height = memo[ident]
+        elif ident in active:
+            raise _TooLarge(_path_text(path), node.start_mark,
+                            "a structure that does not contain itself (an anchor's alias "
+                            "inside the anchored node)")
+        else:
+            if depth > MAX_NESTING:
+                raise _TooLarge(_path_text(path), node.start_mark,
+                                f"nesting at most {MAX_NESTING} levels deep once aliases are "
+                                "expanded")
+            active.add(ident)
+            size, height = 1, 1
+            for name, child in children(node):
+                path.append(name)
+                child_size, child_height = measure(child, depth + 1, path)
+                path.pop()
+                size, height = size + child_size, max(height, child_height + 1)
+            active.discard(ident)
+            memo[ident] = size, height
+        if depth - 1 + height > MAX_NESTING:
+            raise _TooLarge(_path_text(path), node.start_mark,
+                            f"nesting at most {MAX_NESTING} levels deep once aliases are "
+                            "expanded")
+        return size, height
+
+    size, _ = measure(root, 1, [])
+    if size > MAX_YAML_NODES:
+        # blame the deepest node that alone expands beyond the bound
+        node, path = root, []
+        while True:
+            big = [(name, child) for name, child in children(node)
+                   if memo[id(child)][0] > MAX_YAML_NODES]
+            if not big:
+                break
+            name, node = big[0]
+            path.append(name)
+        raise _TooLarge(_path_text(path), node.start_mark,
+                        f"at most {MAX_YAML_NODES:,} YAML nodes once anchors and aliases (*name) "
+                        f"are expanded (this expands to {size:,})")
+
+
 def _read_yaml(path: Path) -> dict:
+    """The YAML mapping of a config file, within :data:`MAX_CONFIG_BYTES`,
+    :data:`MAX_NESTING` and :data:`MAX_YAML_NODES`."""
+    source = str(path)
+    allowed = f"a config file of at most {MAX_CONFIG_BYTES:,} bytes (1 MiB)"
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size if path.is_file() else None
+        if size is not None and size > MAX_CONFIG_BYTES:  # refused before it is read
+            raise ConfigError(source, "", f"a file of {size:,} bytes", allowed)
+        with path.open("rb") as file:  # a pipe or device is read up to the bound
+            raw = file.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise UserError(f"{path}: no such config file") from None
-    except (OSError, UnicodeDecodeError) as err:
+    except OSError as err:
         raise UserError(f"{path}: cannot read the config ({err})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(source, "", f"more than {MAX_CONFIG_BYTES:,} bytes", allowed)
     try:
-        data = yaml.safe_load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise UserError(f"{path}: cannot read the config ({err})") from None
+    loader = _BoundedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node)
+        data = None if node is None else loader.construct_document(node)
+    except _TooLarge as err:
+        where = f"line {err.mark.line + 1}, column {err.mark.column + 1}"
+        raise ConfigError(source, err.key, f"the YAML at {where}", err.allowed) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         problem = getattr(err, "problem", None) or str(err)
-        raise ConfigError(str(path), "", f"YAML error at {where}: {problem}",
+        raise ConfigError(source, "", f"YAML error at {where}: {problem}",
                           "a YAML mapping of config keys") from None
+    except (ValueError, OverflowError, RecursionError) as err:  # e.g. a 5,000-digit integer
+        raise ConfigError(source, "", str(err).split(";")[0],
+                          "a YAML mapping of config keys whose values Python can read (integers "
+                          "of at most 4300 digits, real dates)") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
-        raise ConfigError(str(path), "", data, "a YAML mapping of config keys (name, roster, ...)")
+        raise ConfigError(source, "", data, "a YAML mapping of config keys (name, roster, ...)")
     return data
 
 

@@ -1,0 +1,343 @@
+"""What a run will cost, estimated before any play, and refused when it is over the limits.
+
+This module is the one home of the estimate. :func:`check` runs in the pipeline once the plan is
+known and before any pair is solved or played; a run whose estimate is over the config's
+``limits`` (the estimated rounds above ``limits.max_rounds``, or the estimated peak memory above
+``limits.max_memory_mb`` or, by default, above the memory the machine has available) is refused
+with a :class:`~tournaments.errors.ConfigError` (exit code 2) giving the estimate.
+
+**Work** is counted in rounds: simulated pairs × repetitions × the expected rounds of a match
+(``turns``; with continuation δ < 1 the expected length of axelrod's geometric match, capped at
+``turns``, (1 − δ^turns)/(1 − δ)). Pairs the exact solver covers play no rounds. Every repetition
+is counted, although a deterministic pair is played once (an upper bound).
+
+**Memory** is the peak of the memory the run allocates on top of what the process holds when
+the check runs, the largest of its steps (each holds what the earlier ones kept):
+
+* exact: :data:`EXACT_PAIR_BYTES` per pair the exact solver covers (its players, forms,
+  solution and rows), and :data:`JOINT_CELL_BYTES` per (joint state)² of each pair's Markov
+  chain in the largest group of pairs the solver stacks at once (a pair of 33-state machines
+  holds ~107 MB); the forms' sizes come from :func:`exact_pairs`;
+* simulate: the array of every simulated pair, shape (repetitions, 2, len(MATCH_FIELDS)) of
+  float64, 176 bytes a match; the longest match in play (:data:`ROUND_BYTES` per round, in each
+  worker process) and :data:`WORKER_BYTES` per worker process;
+* match frame: while :func:`tournaments.engines.simulate.match_frame` builds the frame of one
+  row per match and seat, the arrays above, :data:`FRAME_BUILD_ROW_BYTES` per row and
+  :data:`SEAT_FRAME_BYTES` per (pair, seat) frame; the frame itself keeps
+  :data:`FRAME_ROW_BYTES` per row for the rest of the run;
+* tables: :data:`TABLES_ROW_BYTES` per match row while the pairwise table groups them, and
+  :data:`PAIRWISE_ROW_BYTES` per ordered pair;
+* survival analysis (a symmetric game): :data:`SURVIVAL_CELL_BYTES` per cell of the k×k
+  matrices (payoffs, fixation, the invasion and sensitivity tables), :data:`FIXATION_CELL_BYTES`
+  per (mutant, resident, mutant count) cell of the largest block of the fixation computation,
+  and :data:`ECOLOGY_CELL_BYTES` per (generation, strategy) of the ecological dynamics;
+* Moran runs (``kind: moran``): :data:`MORAN_ROW_BYTES` per (run, step, strategy) row and
+  :data:`EDGE_BYTES` per edge of the population's interaction graph. With mutation a run takes
+  every one of ``evolution.generations`` steps; without, it stops at fixation, taken to come
+  after N² steps for a population of N members (the mean fixation time of a neutral mutant is
+  N(N − 1)); a population that selection holds in coexistence runs to the cap instead, which
+  this does not foresee.
+
+Every step adds :data:`FIXED_BYTES`. The byte counts were measured as the peak resident memory
+(``VmHWM``, reset before the step) above the resident memory before it, on Python 3.11,
+numpy 2.4, pandas 3.0 with pyarrow strings and axelrod 4.13, on runs where one term dominates
+(simulated runs of 3 pairs × 20,000 to 1,000,000 repetitions and of 45,150 pairs, exact runs of
+300 to 2,000 entries, pairs of 33-state machines, ecological dynamics of 200,001 generations,
+Moran runs, survival analyses of 300 to 2,000 strategies). On those runs the estimate lay between
+1.0 and 1.6 times the measured peak; ``tests/test_hostile_input.py`` checks it against a real
+run. Not estimated: the time the exact solver, the survival analysis and Moran runs take (they
+play no rounds), and writing the results.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tournaments.errors import ConfigError
+from tournaments.model.accounting import MATCH_FIELDS
+from tournaments.model.automaton import Partner
+
+if TYPE_CHECKING:
+    from tournaments.model.config import Config
+    from tournaments.pipeline import Plan
+
+#: Bytes of one match's totals: float64, two seats, every field of MATCH_FIELDS.
+MATCH_TOTALS_BYTES = 2 * len(MATCH_FIELDS) * 8
+#: Per row (match and seat) while the match frame is built, on top of the frame itself: the
+#: per-seat frames (measured: 105 bytes; 3 pairs × 500,000 repetitions).
+FRAME_BUILD_ROW_BYTES = 105
+#: Per (pair, seat) frame while the match frame is built: a pandas frame's fixed cost, in the
+#: frames and their concatenation (measured: 16.3 KB; 45,150 pairs × 2 repetitions).
+SEAT_FRAME_BYTES = 17_000
+#: Per row kept in the match frame: 11 float64 totals, repetition, won, two label columns
+#: (measured: 142 bytes).
+FRAME_ROW_BYTES = 145
+#: Per match row while the pairwise table groups the frame by pair and repetition (measured:
+#: 315–405 bytes, in whole runs of 3 pairs × 20,000 to 1,000,000 repetitions).
+TABLES_ROW_BYTES = 400
+#: Per ordered pair while the pairwise table is built (measured: 1.2 KB; 600 entries).
+PAIRWISE_ROW_BYTES = 1_250
+#: Per ordered pair of the pairwise table, kept (measured: 318 bytes).
+PAIRWISE_KEPT_BYTES = 320
+#: Per pair solved exactly, while solving: players, forms, stacked arrays and rows (measured:
+#: 4.6–8.6 KB, from 300 to 2,000 entries of one- and two-state forms).
+EXACT_PAIR_BYTES = 8_700
+#: Per (joint state)² of a pair's Markov chain, for the largest group of pairs the solver stacks
+#: at once (pairs whose forms have the same sizes): its transition arrays (measured: 91 bytes;
+#: pairs of 33-state forms, 1,089 joint states, 107 MB a pair).
+JOINT_CELL_BYTES = 95
+#: Per pair solved exactly, its rows kept for the tables (measured: 190 bytes).
+EXACT_ROWS_BYTES = 200
+#: Per round of the longest match in play (axelrod's history and the accounting's arrays;
+#: measured: 250–280 bytes, one match of 1,000,000 rounds).
+ROUND_BYTES = 300
+#: Private memory of one forked worker process (measured: 61.5 MB with 2 workers).
+WORKER_BYTES = 64e6
+#: Per cell of the k×k matrices and tables of the survival analysis (fitted: 98–109 bytes;
+#: k = 300 to 2,000, population 2 to 1,000).
+SURVIVAL_CELL_BYTES = 115
+#: Per (mutant, resident, mutant count) cell of one block of the fixation computation (fitted
+#: on the same runs: 63 bytes).
+FIXATION_CELL_BYTES = 70
+#: Per (generation, strategy) of the ecological dynamics (measured: 58 bytes; 200,001 × 20).
+ECOLOGY_CELL_BYTES = 65
+#: Per (run, step, strategy) row of the Moran runs (measured: 224 bytes; 100 runs × 2,001 × 10).
+MORAN_ROW_BYTES = 230
+#: Per edge of a Moran population's interaction graph (measured: ~730 bytes; 300 members).
+EDGE_BYTES = 750
+#: Every step's fixed cost: pandas' and numpy's first allocations, the allocator's arenas
+#: (measured: 10–20 MB on runs of a few MB of data).
+FIXED_BYTES = 25e6
+#: A 1-in-1000 chance that some match of a run is longer than the length assumed for the
+#: longest match in play.
+_TAIL = 1e-3
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a run will cost: its work and its peak memory.
+
+    Attributes
+    ----------
+    pairs, exact_pairs, simulated_pairs : int
+        Pairs in the plan; those the exact solver covers; those simulated.
+    matches : int
+        Simulated matches (simulated pairs × repetitions).
+    rounds : float
+        Expected rounds played.
+    memory : float
+        Estimated peak bytes allocated by the run.
+    steps : dict
+        Estimated bytes held at each step's peak (the largest is ``memory``).
+    culprit : tuple
+        The config key that drives the largest term, and its value (for messages).
+    """
+
+    pairs: int
+    exact_pairs: int
+    simulated_pairs: int
+    matches: int
+    rounds: float
+    memory: float
+    steps: dict[str, float] = field(default_factory=dict)
+    culprit: tuple[str, object] = ("roster", None)
+
+
+def expected_match_rounds(continuation: float, turns: int | None) -> float:
+    """Expected rounds of one match: ``turns``, or under continuation δ < 1 the mean of
+    axelrod's geometric length (P(L ≥ t + 1) = δ^t) capped at ``turns``."""
+    if continuation >= 1.0:
+        return float(turns)
+    if turns is None:
+        return 1.0 / (1.0 - continuation)
+    return -math.expm1(turns * math.log(continuation)) / (1.0 - continuation)
+
+
+def longest_match_rounds(continuation: float, turns: int | None, matches: int) -> float:
+    """A length that no match of the run exceeds but with probability :data:`_TAIL`."""
+    if continuation >= 1.0:
+        return float(turns)
+    longest = math.log(max(matches, 1) / _TAIL) / -math.log(continuation)
+    return min(float(turns), longest) if turns is not None else longest
+
+
+def exact_pairs(config: Config, plan: Plan) -> dict[tuple[int, int], tuple[int, int]]:
+    """The plan's pairs the exact solver will cover (an estimate under ``engine: auto``), each
+    with the numbers of states of its two forms.
+
+    ``exact`` covers every pair (a pair without a form is refused when solving) and
+    ``simulate`` none. Under ``auto`` a pair is solved when both players have a finite-state
+    form and the joint chain is within ``MAX_JOINT_STATES`` (the rule of
+    :func:`tournaments.engines.exact.solve_roster`). Each entry's form is probed once, against a
+    partner with no club (a form that depends on its partner's club may differ in size); an
+    entry whose probe fails counts as having no form.
+    """
+    engine = config.match.engine
+    if engine == "simulate":
+        return {}
+    from tournaments._axelrod import load
+    from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form
+
+    axl_game = load() and plan.game.to_axelrod()
+    match = config.match
+    length = match.turns if match.continuation >= 1.0 else float("inf")
+    states: dict[int, int | None] = {}
+    for spec in plan.specs:
+        opposite = {"receiving": "sending", "sending": "receiving"}.get(spec.role)
+        try:
+            player = spec.make()
+            player.set_match_attributes(length=length, game=axl_game, noise=match.noise)
+            form = finite_state_form(player, partner=Partner(role=opposite), game=plan.game)
+        except Exception:  # noqa: BLE001 - a probe only: the entry then counts as formless
+            form = None
+        states[spec.index] = None if form is None else form.n_states
+    if engine == "exact":
+        return {(i, j): (states[i] or 1, states[j] or 1) for i, j in plan.pairs}
+    return {(i, j): (states[i], states[j]) for i, j in plan.pairs
+            if states[i] is not None and states[j] is not None
+            and states[i] * states[j] <= MAX_JOINT_STATES}
+
+
+def estimate(config: Config, plan: Plan) -> Estimate:
+    """The work and peak memory of running ``config`` by ``plan`` (module docstring)."""
+    from tournaments.analysis.evolution import _BLOCK_CELLS
+
+    match, evo = config.match, config.evolution
+    k = len(plan.specs)
+    solved = exact_pairs(config, plan)
+    n_exact = len(solved)
+    # the solver stacks the pairs of one size of forms at once: its largest group's joint chains
+    groups: dict[tuple[int, int], int] = {}
+    for sizes in solved.values():
+        groups[sizes] = groups.get(sizes, 0) + 1
+    chains = max((count * (a * b) ** 2 for (a, b), count in groups.items()), default=0)
+    n_sim = len(plan.pairs) - n_exact
+    reps = match.repetitions
+    matches = n_sim * reps
+    rounds = matches * expected_match_rounds(match.continuation, match.turns)
+    rows = 2 * matches  # one per match and seat
+    ordered = sum(1 if i == j else 2 for i, j in plan.pairs)
+    workers = config.processes if config.processes > 1 and n_sim > 1 else 1
+    longest = longest_match_rounds(match.continuation, match.turns, matches) if n_sim else 0.0
+
+    roster = ("roster", f"{k} entries ({len(plan.pairs)} pairs)")
+    by_matches = ("match.repetitions", reps) if reps >= n_sim else roster
+    length = (("match.turns", match.turns) if match.continuation >= 1.0
+              or (match.turns is not None and longest >= match.turns)
+              else ("match.continuation", match.continuation))
+    # each step: (bytes, the key that drives them) of everything held at its peak
+    exact_rows = (n_exact * EXACT_ROWS_BYTES, roster)
+    frame = (rows * FRAME_ROW_BYTES, by_matches)
+    totals = (matches * MATCH_TOTALS_BYTES, by_matches)
+    steps = {
+        "exact": [(n_exact * EXACT_PAIR_BYTES + chains * JOINT_CELL_BYTES, roster)],
+        "simulate": [exact_rows, totals, (workers * longest * ROUND_BYTES, length),
+                     ((workers > 1) * workers * WORKER_BYTES, ("processes", workers))],
+        "match frame": [exact_rows, totals, frame, (rows * FRAME_BUILD_ROW_BYTES, by_matches),
+                        (2 * n_sim * SEAT_FRAME_BYTES, roster)],
+        "tables": [exact_rows, frame, (rows * TABLES_ROW_BYTES, by_matches),
+                   (ordered * PAIRWISE_ROW_BYTES, roster)],
+    }
+    kept = [frame, (ordered * PAIRWISE_KEPT_BYTES, roster)]
+    if plan.game.symmetric:
+        n = evo.population_size
+        block = min(k * k * (n - 1), max(_BLOCK_CELLS, k * (n - 1)))
+        steps["survival"] = [*kept, (k * k * SURVIVAL_CELL_BYTES + block * FIXATION_CELL_BYTES,
+                                     roster),
+                             ((evo.generations + 1) * k * ECOLOGY_CELL_BYTES,
+                              ("evolution.generations", evo.generations))]
+    if config.kind == "moran":
+        members = sum(spec.count for spec in plan.specs)
+        per_run = evo.generations + 1 if evo.mutation_rate > 0 else min(evo.generations + 1,
+                                                                         members**2 + 1)
+        steps["moran"] = [*kept, (evo.runs * per_run * k * MORAN_ROW_BYTES,
+                                  ("evolution.runs", evo.runs) if evo.runs >= evo.generations
+                                  else ("evolution.generations", evo.generations)),
+                          (members * (members - 1) / 2 * EDGE_BYTES,
+                           ("roster", f"a population of {members} members"))]
+    held = {step: FIXED_BYTES + sum(b for b, _ in terms) for step, terms in steps.items()}
+    peak = max(held, key=held.get)
+    culprit = max(steps[peak], key=lambda term: term[0])[1]
+    return Estimate(pairs=len(plan.pairs), exact_pairs=n_exact, simulated_pairs=n_sim,
+                    matches=matches, rounds=rounds, memory=held[peak], steps=held,
+                    culprit=culprit)
+
+
+def available_memory() -> float | None:
+    """Bytes the machine can give a new allocation without swapping: ``MemAvailable`` of
+    ``/proc/meminfo`` (Linux), within the cgroup's limit when there is one; else the free
+    physical pages (``os.sysconf``); ``None`` when unknown."""
+    available = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as file:
+            for line in file:
+                if line.startswith("MemAvailable:"):
+                    available = float(line.split()[1]) * 1024
+                    break
+    except OSError:
+        pass
+    if available is None:
+        try:
+            available = float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (AttributeError, ValueError, OSError):
+            return None
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            with open(limit_file, encoding="ascii") as file:
+                limit = file.read().strip()
+            with open(usage_file, encoding="ascii") as file:
+                usage = float(file.read().strip())
+        except (OSError, ValueError):
+            continue
+        if limit.isdigit() and float(limit) < 2**60:
+            available = min(available, max(float(limit) - usage, 0.0))
+        break
+    return available
+
+
+def check(config: Config, plan: Plan, *, source: str = "<dict>") -> Estimate:
+    """Refuse, before any play, a run whose estimate is over its limits.
+
+    Raises
+    ------
+    ConfigError
+        Naming the key that drives the estimate, with the estimate and the limits.
+    """
+    found = estimate(config, plan)
+    limits = config.limits
+    if limits.max_memory_mb is not None:
+        ceiling, ceiling_text = limits.max_memory_mb * 1e6, "limits.max_memory_mb"
+    else:
+        ceiling, ceiling_text = available_memory(), "available memory"
+    over_rounds = found.rounds > limits.max_rounds
+    over_memory = ceiling is not None and found.memory > ceiling
+    if over_rounds or over_memory:
+        key, value = found.culprit
+        if over_rounds and not over_memory:
+            key, value = _rounds_culprit(config, plan, found)
+        memory = f"{ceiling_text} {ceiling / 1e9:.1f} GB" if ceiling is not None else (
+            "available memory unknown")
+        raise ConfigError(source, key, value,
+                          f"a run within limits (estimated {found.rounds:.1e} rounds, "
+                          f"{found.memory / 1e9:.1f} GB; limits.max_rounds "
+                          f"{limits.max_rounds:.0e}, {memory})")
+    return found
+
+
+def _rounds_culprit(config: Config, plan: Plan, found: Estimate) -> tuple[str, object]:
+    """The largest factor of the rounds: simulated pairs, repetitions or match length."""
+    match = config.match
+    per_match = expected_match_rounds(match.continuation, match.turns)
+    length = (("match.turns", match.turns) if match.continuation >= 1.0
+              or (match.turns is not None and per_match >= 0.5 * match.turns)
+              else ("match.continuation", match.continuation))
+    factors = [(found.simulated_pairs, ("roster", f"{len(plan.specs)} entries "
+                                        f"({found.simulated_pairs} simulated pairs)")),
+               (match.repetitions, ("match.repetitions", match.repetitions)),
+               (per_match, length)]
+    return max(factors, key=lambda f: f[0])[1]
