@@ -42,12 +42,11 @@ import pandas as pd
 
 from tournaments.analysis.tables import round_floats
 from tournaments.errors import UserError
+from tournaments.model.config import FORMULA_START
 
 #: What a manifest says wrote it: ``--force`` replaces only directories carrying this mark.
 TOOL = "migration-tournaments"
 MANIFEST = "manifest.json"
-#: Characters that make a spreadsheet read a cell as a formula (OWASP's list).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Temporary files :func:`atomic_write` leaves only if killed mid-write.
 _PARTIAL = re.compile(r"^\..+\.tmp-\d+-\d+$")
 
