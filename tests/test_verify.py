@@ -145,3 +145,22 @@ def test_python_dash_m_does_not_import_from_the_working_directory(tmp_path):
     result = run_cli("check-strategy", "local_states:Local", cwd=tmp_path)
     assert result.returncode == 2 and "installed package" in result.stderr
     assert "top-level code ran" not in result.stdout
+
+
+def test_a_sweep_verifies_without_its_cell_journal(tmp_path):
+    import shutil
+
+    import yaml
+
+    from tournaments.sweep import run_sweep
+
+    config = tmp_path / "s.yaml"
+    config.write_text(yaml.safe_dump(dict(small_config(), sweep={
+        "grid": {"match.noise": [0.0, 0.1]}})))
+    out = run_sweep(config, tmp_path / "out", executor="loop", progress=False).out
+    manifest = (out / "manifest.json").read_text()
+    assert "cells/" not in manifest and '"sweep.csv"' in manifest
+    shutil.rmtree(out / "cells")  # as make reproduce does
+    outcome = verify(out)
+    assert outcome.identical, outcome.differences
+    assert {"sweep.csv", "thresholds.csv", "config.yaml"} <= set(outcome.files)

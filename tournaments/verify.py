@@ -129,11 +129,7 @@ def verify(directory: str | Path, *, allow_plugins: bool = False,
 def _files(directory: Path) -> dict[str, str]:
     """Relative path → SHA-256 of the files a results directory holds (not the manifest, not
     hidden files, not a sweep's ``cells/`` journal)."""
-    return {p.relative_to(directory).as_posix(): store.sha256_file(p)
-            for p in sorted(directory.rglob("*"))
-            if p.is_file() and p.name != store.MANIFEST and not any(
-                part.startswith(".") or part == "cells"
-                for part in p.relative_to(directory).parts)}
+    return {name: store.sha256_file(directory / name) for name in store.result_files(directory)}
 
 
 def first_difference(a, b, path: str = "") -> str | None:

@@ -392,6 +392,20 @@ def write_manifest(directory: Path, *, name: str, seed: int, wall_time: float) -
                           indent=2) + "\n")
 
 
+#: A sweep's work journal (``cells/``): not one of its results, never in its manifest.
+JOURNAL = "cells"
+
+
+def result_files(directory: Path) -> list[str]:
+    """The files a results directory holds as its results, as relative paths: every file but
+    the manifest, hidden files and a sweep's :data:`JOURNAL`."""
+    directory = Path(directory)
+    return [p.relative_to(directory).as_posix() for p in sorted(directory.rglob("*"))
+            if p.is_file() and p.name != MANIFEST and not any(
+                part.startswith(".") or part == JOURNAL
+                for part in p.relative_to(directory).parts)]
+
+
 def build_manifest(directory: Path, *, name: str, seed: int, wall_time: float) -> dict:
     """The manifest of ``directory``: provenance, the config (its hash and its keys, so that
     ``verify`` can name a changed key) and the SHA-256 of every file in it."""
@@ -399,10 +413,7 @@ def build_manifest(directory: Path, *, name: str, seed: int, wall_time: float) -
 
     directory = Path(directory)
     config_text = (directory / "config.yaml").read_text(encoding="utf-8")
-    files = {p.relative_to(directory).as_posix(): sha256_file(p)
-             for p in sorted(directory.rglob("*"))
-             if p.is_file() and not any(part.startswith(".") for part in
-                                        p.relative_to(directory).parts) and p.name != MANIFEST}
+    files = {name: sha256_file(directory / name) for name in result_files(directory)}
     return {
         "tool": TOOL,
         "name": name,
