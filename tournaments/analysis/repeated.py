@@ -220,25 +220,15 @@ def roster_self_enforcement(config, specs, *, thresholds: bool = True, low: floa
     """
     import pandas as pd
 
-    from tournaments._axelrod import load
-    from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form
+    from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form, match_player
     from tournaments.model.automaton import Partner
 
-    load()
     game = config.game.build()
-    axl_game = game.to_axelrod()
     m = config.match
 
     def form_at(spec, delta):
-        params = dict(spec.params)
-        if "continuation" in params:
-            params["continuation"] = delta
-        player = spec.cls(**params)
-        player.club, player.role = spec.club, spec.role
-        player.set_match_attributes(length=m.turns if delta >= 1.0 else float("inf"),
-                                    game=axl_game, noise=m.noise)
-        return finite_state_form(player, partner=Partner(club=spec.club, role=spec.role),
-                                 game=game)
+        player = match_player(spec, game, m, continuation=delta)
+        return finite_state_form(player, partner=Partner.of(player), game=game)
 
     columns = ROSTER_COLUMNS + (THRESHOLD_COLUMNS if thresholds else [])
     rows = []

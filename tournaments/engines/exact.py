@@ -43,7 +43,7 @@ Fudenberg, D. & Tirole, J. (1991). *Game Theory*. MIT Press.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import numpy as np
@@ -728,6 +728,26 @@ def pairwise_frame(result: ExactResult, pairs, labels: Sequence[str]):
 MAX_JOINT_STATES = 2048
 
 
+def match_length(match) -> float:
+    """The length axelrod's ``Match`` tells its players: ``turns`` for a fixed length, infinity
+    for a random one (continuation δ < 1)."""
+    return match.turns if match.continuation >= 1.0 else float("inf")
+
+
+def match_player(spec, game: StageGame, match, *, continuation: float | None = None):
+    """A fresh player of a roster entry given the match attributes axelrod's ``Match`` would
+    give it (some automata read the game, the length or the noise). ``continuation`` rebuilds a
+    strategy that takes δ as a parameter at another δ (and gives the length at that δ)."""
+    if continuation is not None:
+        match = match.model_copy(update={"continuation": continuation})
+        if "continuation" in spec.params:
+            spec = replace(spec, params={**spec.params, "continuation": continuation})
+    player = spec.make()
+    player.set_match_attributes(length=match_length(match), game=game.to_axelrod(),
+                                noise=match.noise)
+    return player
+
+
 def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
                  transfer_efficiency: float):
     """Solve every pair of roster entries whose two players have a finite-state form.
@@ -745,15 +765,9 @@ def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
     """
     import pandas as pd
 
-    from tournaments._axelrod import load
-
-    axl_game = load() and game.to_axelrod()
-    length = match.turns if match.continuation >= 1.0 else float("inf")
     forms, labels, discounts, solved, rest = [], [], [], [], []
     for i, j in pairs:
-        players = (specs[i].make(), specs[j].make())
-        for player in players:
-            player.set_match_attributes(length=length, game=axl_game, noise=match.noise)
+        players = (match_player(specs[i], game, match), match_player(specs[j], game, match))
         seats = [finite_state_form(p, partner=Partner.of(o), game=game)
                  for p, o in (players, players[::-1])]
         if any(form is None for form in seats) or (

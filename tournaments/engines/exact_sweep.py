@@ -227,7 +227,7 @@ class _Context:
 
         config = cell.config
         match, topology, game = config.match, config.topology, config.game
-        length = match.turns if match.continuation >= 1.0 else float("inf")
+        length = exact.match_length(match)
         key = (roster_key(config), topology.kind, topology.cross_club_probability,
                match.self_play, game.kind, game.R, game.S, game.T, game.P,
                repr(game.A), repr(game.B), length)
@@ -237,7 +237,7 @@ class _Context:
             key = (*key, match.noise)
             roster = self.rosters.get(key)
         if roster is None and key not in self.rosters:
-            roster, reads_noise = self._roster(config, length)
+            roster, reads_noise = self._roster(config)
             if reads_noise and not noisy:
                 self.rosters[key] = _NOISY
                 key = (*key, match.noise)
@@ -252,7 +252,7 @@ class _Context:
                        evolution.generations),
             solve_key=(roster.solve_key, match.turns, config.transfer_efficiency))
 
-    def _roster(self, config, length) -> tuple[_Roster | None, bool]:
+    def _roster(self, config) -> tuple[_Roster | None, bool]:
         """A roster's shared parts (``None`` if some pair has no exact form, as
         :func:`tournaments.engines.exact.solve_roster` decides it), and whether some form
         read the match's noise."""
@@ -268,7 +268,7 @@ class _Context:
             for me, other in ((i, j), (j, i)) if i != j else ((i, i),):
                 form, reads_noise = self._form(specs[me], Partner(specs[other].club,
                                                                   specs[other].role),
-                                               game, length, config.match.noise)
+                                               game, config.match)
                 noisy |= reads_noise
                 seats.append(form)
             a, b = seats[0], seats[-1]
@@ -291,19 +291,20 @@ class _Context:
             solve_key=(game.name, game.A.tobytes(), game.B.tobytes(), tuple(discounts),
                        structure)), noisy
 
-    def _form(self, spec, partner: Partner, game, length, noise) -> tuple:
+    def _form(self, spec, partner: Partner, game, match) -> tuple:
         """(form, whether it reads the noise) of ``spec``'s player against a partner with this
         public information, as :func:`tournaments.engines.exact.solve_roster` builds it; built
         once per distinct player, partner, game and match length (and noise, if it reads it)."""
         key = (spec.cls, repr(spec.params), spec.club, spec.role, spec.discount,
                spec.class_state != (), partner.club, partner.role, game.name,
-               game.A.tobytes(), game.B.tobytes(), length)
+               game.A.tobytes(), game.B.tobytes(), exact.match_length(match))
+        noise = match.noise
         known_noisy = self.forms.get(key) is _NOISY
         if known_noisy:
             key = (*key, noise)
         if key in self.forms:
             return self.forms[key], known_noisy
-        form, noisy = _build_form(spec, partner, game, length, noise)
+        form, noisy = _build_form(spec, partner, game, match)
         if noisy and not known_noisy:
             self.forms[key] = _NOISY
             key = (*key, noise)
@@ -350,13 +351,12 @@ class _Reads(dict):
         return super().copy()
 
 
-def _build_form(spec, partner: Partner, game, length, noise) -> tuple:
+def _build_form(spec, partner: Partner, game, match) -> tuple:
     """(form or None, whether building it may have read the match's noise)."""
     from tournaments._axelrod import load
 
     axl = load()
-    player = spec.make()
-    player.set_match_attributes(length=length, game=game.to_axelrod(), noise=noise)
+    player = exact.match_player(spec, game, match)
     cls = type(player)
     # a class that reacts to its match attributes may have read the noise already; a
     # memory-one player's form is taken from a clone given noise 0 (finite_state_form)

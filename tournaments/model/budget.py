@@ -178,18 +178,13 @@ def exact_pairs(config: Config, plan: Plan) -> dict[tuple[int, int], tuple[int, 
     engine = config.match.engine
     if engine == "simulate":
         return {}
-    from tournaments._axelrod import load
-    from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form
+    from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form, match_player
 
-    axl_game = load() and plan.game.to_axelrod()
-    match = config.match
-    length = match.turns if match.continuation >= 1.0 else float("inf")
     states: dict[int, int | None] = {}
     for spec in plan.specs:
         opposite = {"receiving": "sending", "sending": "receiving"}.get(spec.role)
         try:
-            player = spec.make()
-            player.set_match_attributes(length=length, game=axl_game, noise=match.noise)
+            player = match_player(spec, plan.game, config.match)
             form = finite_state_form(player, partner=Partner(role=opposite), game=plan.game)
         except Exception:  # noqa: BLE001 - a probe only: the entry then counts as formless
             form = None
