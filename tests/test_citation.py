@@ -1,5 +1,6 @@
 """Citation and licence: CITATION.cff validates against the CFF 1.2.0 schema (cffconvert), agrees
-with pyproject.toml, and the README says how to cite the tool and axelrod."""
+with pyproject.toml, the README says how to cite the tool and axelrod, and the bibliography of
+docs/sources.md holds every work the code cites."""
 
 from __future__ import annotations
 
@@ -73,3 +74,32 @@ def test_readme_says_how_to_cite_the_tool_and_axelrod():
     assert "Knight, V., Campbell, O., Harper, M., et al. (2016)" in text
     assert f"doi:{AXELROD_DOI}" in text
     assert "[docs/sources.md](docs/sources.md)" in text
+
+
+#: An author–year citation in code: "Axelrod 1984", "Nowak & Sigmund (1993)", "Omidshafiei et al.
+#: 2019", "Nowak, M. A., Sasaki, A. ... (2004)"; group 1 is the first author, group 2 the year.
+CITED = re.compile(r"\b([A-Z][a-zé]+)(?:,? [A-Z]\.(?: [A-Z]\.)?)?(?:(?:,| &| and) [A-Z][a-zé]+"
+                   r"(?:, [A-Z]\.(?: [A-Z]\.)?)?)*(?: et al\.)?,? \(?((?:19|20)\d\d)\)?")
+
+
+def bibliography() -> set[tuple[str, str]]:
+    """(first author, year) of every entry of docs/sources.md's bibliography."""
+    text = (ROOT / "docs" / "sources.md").read_text().split("## Bibliography", 1)[1]
+    entries = re.findall(r"^- (?:\*\*\[\d+\]\*\* )?([A-Z][a-zé]+),.*?\(((?:19|20)\d\d)\)", text,
+                         re.M)
+    return set(entries)
+
+
+def test_the_bibliography_holds_every_work_the_code_cites():
+    entries = bibliography()
+    assert {("Knight", "2016"), ("Hollifield", "2024"), ("Walt", "2021"), ("Putnam", "1988"),
+            ("Press", "2012")} <= entries
+    cited = {}
+    for folder in ("tournaments", "strategies", "examples"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for match in CITED.finditer(path.read_text()):
+                cited.setdefault(match.groups(), path.relative_to(ROOT))
+    assert ("Fudenberg", "2006") in cited and ("Howard", "1960") in cited  # the pattern reads both
+    missing = {f"{name} {year} ({path})" for (name, year), path in cited.items()
+               if (name, year) not in entries}
+    assert not missing, f"cited in code but not in docs/sources.md: {sorted(missing)}"
