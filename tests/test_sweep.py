@@ -93,6 +93,71 @@ def test_thresholds_by_hand():
     assert (tolerance["value"], tolerance["censored"]) == (0.1, ">")  # holds everywhere
 
 
+def _exact_thresholds(tmp_path, config: dict) -> pd.DataFrame:
+    outcome = run_sweep(write_config(tmp_path, config), tmp_path / "out", executor="loop",
+                        progress=False)
+    assert not outcome.failed
+    table = pd.read_csv(tmp_path / "out" / "thresholds.csv")
+    table["censored"] = table["censored"].fillna("")
+    return table[table["measure"] != "self_enforcing_continuation"]
+
+
+def test_critical_continuation_by_root_finding_equals_the_closed_form(tmp_path):
+    # Suspicious Tit For Tat defects first, then copies: against Cooperator it cooperates in
+    # all rounds but the first (δ of them, in expectation, per round), against Defector never.
+    # Its cooperation rate is δ/2: with threshold 0.4, δ* = 0.8, between the swept 0.7 and 0.9.
+    config = {"name": "closed", "seed": 1,
+              "roster": [{"strategy": "Suspicious Tit For Tat"}, {"strategy": "Cooperator"},
+                         {"strategy": "Defector"}],
+              "match": {"continuation": 0.9, "noise": 0.0, "self_play": False},
+              "sweep": {"cooperation_threshold": 0.4,
+                        "grid": {"match.continuation": [0.5, 0.7, 0.9, 0.95]}}}
+    table = _exact_thresholds(tmp_path, config).set_index("strategy")
+    stft = table.loc["Suspicious Tit For Tat"]
+    assert stft["method"] == "exact" and stft["censored"] == ""
+    assert stft["value"] == pytest.approx(0.8, abs=1e-6)
+    assert stft["bracket_low"] <= 0.8 <= stft["bracket_high"]
+    assert stft["bracket_high"] - stft["bracket_low"] <= 1e-6
+    # the others hold everywhere (Cooperator) or nowhere (Defector): censored, from the grid
+    assert table.loc["Cooperator", ["value", "censored", "method"]].tolist() == [0.5, "<", "grid"]
+    assert table.loc["Defector", ["value", "censored", "method"]].tolist() == [0.95, ">", "grid"]
+
+
+def test_noise_tolerance_by_root_finding_agrees_with_the_pipeline(tmp_path):
+    # an independent check: full runs of the pipeline (exact engine) just inside and just
+    # outside the tolerance found; the rate is a rational function of ε, not a line
+    config = {"name": "noisy", "seed": 1,
+              "roster": [{"strategy": "Grudger"}, {"strategy": "Tit For Tat"},
+                         {"strategy": "Defector"}],
+              "match": {"continuation": 0.9, "noise": 0.0},
+              "sweep": {"grid": {"match.noise": [0.0, 0.05, 0.1]}}}
+    table = _exact_thresholds(tmp_path, config).set_index("strategy")
+    from tournaments.pipeline import run
+
+    for strategy in ("Grudger", "Tit For Tat"):
+        row = table.loc[strategy]
+        assert row["method"] == "exact" and 0.0 < row["value"] < 0.05
+        assert row["bracket_high"] - row["bracket_low"] <= 1e-6
+        rates = []
+        for noise in (row["bracket_low"], row["bracket_high"]):
+            single = {k: v for k, v in config.items() if k != "sweep"}
+            single["match"] = {**config["match"], "noise": noise, "engine": "exact"}
+            summary = run(single, progress=False).summary.set_index("strategy")
+            rates.append(summary.loc[strategy, "cooperation_rate"])
+        assert rates[0] >= 0.5 > rates[1]
+
+
+def test_simulated_sweeps_keep_grid_thresholds(tmp_path):
+    config = {"name": "simulated", "seed": 1,
+              "roster": [{"strategy": "Grudger"}, {"strategy": "Tit For Tat"},
+                         {"strategy": "Defector"}],
+              "match": {"continuation": 0.9, "noise": 0.0, "engine": "simulate",
+                        "repetitions": 2},
+              "sweep": {"grid": {"match.noise": [0.0, 0.05, 0.1]}}}
+    table = _exact_thresholds(tmp_path, config)
+    assert (table["method"] == "grid").all()
+
+
 def test_loop_and_dask_give_identical_bytes(tmp_path):
     config = write_config(tmp_path)
     loop = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)

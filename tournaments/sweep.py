@@ -344,7 +344,7 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
             bar.close()
             if client is not None:
                 client.close()
-        write_aggregates(out, cells, settings, computed)
+        write_aggregates(out, cells, settings, computed, source=source)
         wall_time = time.perf_counter() - start
         store.write_manifest(out, name=base.name, seed=base.seed, wall_time=wall_time)
     return SweepOutcome(out=out, cells=len(cells), done=len(cells) - len(failed), failed=failed,
@@ -510,18 +510,21 @@ def _through_csv(frame, out: Path):
 
 
 def write_aggregates(out: Path, cells: list, settings: dict,
-                     computed: ExactSweep | None = None):
+                     computed: ExactSweep | None = None, *, source: str):
     """Write ``sweep.csv``, ``thresholds.csv`` and the figures from the finished cells (and the
-    cells ``computed`` by the exact fast path)."""
+    cells ``computed`` by the exact fast path). Thresholds between swept values are found on
+    the exact solver where the cells' tournaments are exact."""
     from tournaments.analysis.repeated import sweep_thresholds
     from tournaments.analysis.thresholds import swept_parameters, table, thresholds
+    from tournaments.engines.exact_sweep import CooperationRates
     from tournaments.output.figures import sweep_figures
 
     sweep = collect(out, cells, computed)
     parameters = swept_parameters(cells)
     store.write_csv(sweep, out / "sweep.csv")
-    grid = thresholds(sweep, parameters, settings["cooperation_threshold"])
-    store.write_csv(table([*grid.to_dict("records"), *sweep_thresholds(cells, parameters)]),
+    found = thresholds(sweep, parameters, settings["cooperation_threshold"],
+                       rates=CooperationRates(cells, source))
+    store.write_csv(table([*found.to_dict("records"), *sweep_thresholds(cells, parameters)]),
                     out / "thresholds.csv")
     if not sweep.empty:
         store.write_figures(lambda: sweep_figures(sweep, parameters), out)

@@ -29,6 +29,7 @@ Review* 75(2), 306–318.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -165,7 +166,8 @@ def self_enforcement(form: FiniteStateForm, game: StageGame, *, continuation: fl
 @dataclass(frozen=True)
 class Threshold:
     """A critical value found by bisection: ``value`` lies in ``bracket``; ``censored`` is
-    ``"<"`` or ``">"`` when it lies outside the searched range (``value`` is then that end)."""
+    ``"<"`` or ``">"`` when it lies outside the searched range (``value`` is then that end, and
+    the bracket is open on the other side: NaN)."""
 
     value: float
     bracket: tuple[float, float]
@@ -188,10 +190,10 @@ def critical_continuation(form, game: StageGame, *, low: float, high: float,
         return self_enforcement(at, game, continuation=delta, noise=noise, turns=turns,
                                 transfer_efficiency=transfer_efficiency).self_enforcing
 
-    if holds(low):
-        return Threshold(low, (low, low), "<")
+    if holds(low):  # censored: the threshold is at most ``low``, bounded above only
+        return Threshold(low, (math.nan, low), "<")
     if not holds(high):
-        return Threshold(high, (high, high), ">")
+        return Threshold(high, (high, math.nan), ">")
     lo, hi = low, high
     while hi - lo > tol:
         mid = (lo + hi) / 2

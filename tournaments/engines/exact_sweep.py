@@ -166,6 +166,50 @@ def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS,
                       columns=columns, rest=[cell for cell in cells if cell.id in left])
 
 
+class CooperationRates:
+    """Every strategy's cooperation rate in a cell's tournament at other values of the cell's
+    continuation δ or noise ε, from the exact solver and the summary table (the quantity a sweep
+    row reports), for root-finding between swept values
+    (:func:`tournaments.analysis.thresholds.thresholds`). Forms and rosters are cached across
+    calls."""
+
+    def __init__(self, cells: list, source: str) -> None:
+        self.cells = {cell.id: cell for cell in cells}
+        self.context = _Context(source)
+
+    def __call__(self, points: list[tuple[str, str, float]]) -> list[dict[str, float] | None]:
+        """For each point — (cell id, ``match.continuation`` or ``match.noise``, a value) — the
+        cooperation rate of each strategy of the cell's tournament with that value, or ``None``
+        when the tournament is not exact (:func:`split`, forms)."""
+        from tournaments.analysis.tables import pairwise_table, summary_table
+        from tournaments.sweep import Cell
+
+        out: list[dict[str, float] | None] = [None] * len(points)
+        groups: dict[Hashable, list[tuple[int, _Tournament]]] = {}
+        for n, (ident, path, value) in enumerate(points):
+            cell = self.cells[ident]
+            match = cell.config.match.model_copy(update={path.removeprefix("match."): value})
+            moved = Cell(params=((path, value),),
+                         config=cell.config.model_copy(update={"match": match}))
+            if not split([moved])[0]:
+                continue
+            try:
+                found = self.context.tournament(moved)
+            except Exception:  # noqa: BLE001 - not computable here: the caller keeps the grid
+                found = None
+            if found is not None:
+                groups.setdefault(found.table_key, []).append((n, found))
+        for group in groups.values():
+            for lo in range(0, len(group), CHUNK_CELLS):
+                batch = [t for _, t in group[lo:lo + CHUNK_CELLS]]
+                _solve(batch)
+                _, summary, _ = _summaries(batch, pairwise_table, summary_table)
+                rates = summary.groupby("_cell", sort=True)
+                for (n, _), (_, rows) in zip(group[lo:lo + CHUNK_CELLS], rates, strict=True):
+                    out[n] = dict(zip(rows["strategy"], rows["cooperation_rate"], strict=True))
+        return out
+
+
 def cell_frame(rows: pd.DataFrame, cell, columns: tuple[str, ...]) -> pd.DataFrame:
     """One cell's rows as :func:`tournaments.sweep.run_cell` returns them: its own columns,
     its parameters inserted as it inserts them (so with the types its values give)."""
@@ -220,6 +264,8 @@ class _Context:
         self.forms: dict[Hashable, Any] = {}
         self.structures: dict[int, Hashable] = {}
         self.layouts: dict[Hashable, tuple] = {}
+        #: per roster (its key without δ): whether some entry takes δ as a parameter
+        self.reads_continuation: dict[Hashable, bool] = {}
 
     def tournament(self, cell) -> _Tournament | None:
         """The cell's tournament, or ``None`` if some pair has no exact form."""
@@ -228,7 +274,10 @@ class _Context:
         config = cell.config
         match, topology, game = config.match, config.topology, config.game
         length = exact.match_length(match)
-        key = (roster_key(config), topology.kind, topology.cross_club_probability,
+        players = roster_key(config)
+        if not self.reads_continuation.get(players[:1] + players[2:], True):
+            players = (players[0], None, *players[2:])  # no entry takes δ as a parameter
+        key = (players, topology.kind, topology.cross_club_probability,
                match.self_play, game.kind, game.R, game.S, game.T, game.P,
                repr(game.A), repr(game.B), length)
         roster = self.rosters.get(key)
@@ -258,8 +307,12 @@ class _Context:
         read the match's noise."""
         from tournaments.model.roster import build_specs
         from tournaments.pipeline import entries_frame, plan
+        from tournaments.sweep import roster_key
 
         specs = build_specs(config, source=self.source)
+        players = roster_key(config)
+        self.reads_continuation[players[:1] + players[2:]] = any(
+            "continuation" in spec.params for spec in specs)
         the_plan = plan(config, specs)
         game = the_plan.game
         forms, discounts, noisy = [], [], False
@@ -402,16 +455,26 @@ def _solve(batch: list[_Tournament]) -> None:
             by_forms.setdefault(t.roster.forms_key, []).append(t)
         calls: dict[tuple, list[_Tournament]] = {}  # (δ values, ε values) → form sets' cells
         for members in by_forms.values():
-            deltas = tuple(sorted({t.cell.config.match.continuation for t in members}))
-            noises = tuple(sorted({t.cell.config.match.noise for t in members}))
+            deltas, noises = _grid(members)
+            parts = [members]
             if len(deltas) * len(noises) > _MAX_WASTE * len(members):
+                # one call per ε (with its cells' δ values) or per δ, whichever is fewer calls
+                axis = int(len(deltas) < len(noises))
+                by_value: dict[float, list[_Tournament]] = {}
                 for t in members:
-                    calls.setdefault(((t.cell.config.match.continuation,),
-                                      (t.cell.config.match.noise,)), []).append(t)
-            else:
-                calls.setdefault((deltas, noises), []).extend(members)
+                    m = t.cell.config.match
+                    by_value.setdefault((m.noise, m.continuation)[axis], []).append(t)
+                parts = list(by_value.values())
+            for part in parts:
+                calls.setdefault(_grid(part), []).extend(part)
         for members in calls.values():
             _solve_calls(members)
+
+
+def _grid(members: list[_Tournament]) -> tuple[tuple, tuple]:
+    """The δ and ε values of these tournaments, sorted."""
+    return (tuple(sorted({t.cell.config.match.continuation for t in members})),
+            tuple(sorted({t.cell.config.match.noise for t in members})))
 
 
 def _solve_calls(members: list[_Tournament]) -> None:
@@ -440,8 +503,7 @@ def _solve_calls(members: list[_Tournament]) -> None:
         rows[r.forms_key] = slice(start, len(pairs))
     config = members[0].cell.config
     game, match = members[0].roster.game, config.match
-    deltas = sorted({t.cell.config.match.continuation for t in members})
-    noises = sorted({t.cell.config.match.noise for t in members})
+    deltas, noises = _grid(members)
     if match.turns is not None:
         values = exact.solve_tournament(
             forms, game, pairs, noise=match.noise, continuation=match.continuation,
@@ -462,13 +524,9 @@ def _solve_calls(members: list[_Tournament]) -> None:
 # tables and survival
 
 
-def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_table):
-    """The rows of a batch of cells with one roster layout: ``run_cell``'s frame for each,
-    concatenated, and each cell's columns; ``None`` if the survival analysis raises for some
-    cell of the batch."""
-    from tournaments.analysis.tables import round_significant
-    from tournaments.sweep import SURVIVAL_COLUMNS
-
+def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple:
+    """The pairwise and summary tables of a batch of cells with one roster layout, and their
+    entries, each keyed by ``_cell`` (a cell's place in the batch)."""
     first = batch[0].roster
     k = len(first.labels)
     layout = first.layout
@@ -498,7 +556,18 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     pairwise = pairwise_table(pd.DataFrame(), list(first.labels), exact=exact_rows,
                               counted=set(first.counted), discounted=first.discounted,
                               keys=["_cell"])
-    summary = summary_table(pairwise, entries, keys=["_cell"])
+    return pairwise, summary_table(pairwise, entries, keys=["_cell"]), entries
+
+
+def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_table):
+    """The rows of a batch of cells with one roster layout: ``run_cell``'s frame for each,
+    concatenated, and each cell's columns; ``None`` if the survival analysis raises for some
+    cell of the batch."""
+    from tournaments.analysis.tables import round_significant
+    from tournaments.sweep import SURVIVAL_COLUMNS
+
+    k = len(batch[0].roster.labels)
+    pairwise, summary, entries = _summaries(batch, pairwise_table, summary_table)
     try:
         survival = survival_table(summary, pairwise, entries, batch[0].cell.config.evolution,
                                   keys=["_cell"])
