@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from tournaments.engines import cluster
 from tournaments.engines.exact_sweep import ExactSweep
 from tournaments.errors import ConfigError, UserError
 from tournaments.model.config import Config, _read_yaml, load_config
@@ -322,19 +323,21 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
                 bar.update()
                 bar.set_postfix(failed=len(failed))
 
-        computed, client = ExactSweep(rest=todo), None
+        computed, connected = ExactSweep(rest=todo), None
         try:
             address = scheduler or settings["scheduler"]
             if executor != "loop" and address:  # a wrong address is an error even when no
-                client = _connect(address)      # cell turns out to need the scheduler
+                connected = cluster.connect(address)  # cell turns out to need the scheduler
             if exact_fast_path:
                 computed = _solve_exactly(todo, source, settings, record, bar)
-            batches = _batches(computed.rest, settings["batch_size"], workers)
+            batches = cluster.batches(computed.rest, settings["batch_size"], workers)
             if executor == "loop":
                 for batch in batches:
                     record(run_batch(batch, source))
             elif batches:
-                _run_on_dask(batches, source, client, workers, record)
+                with cluster.client(workers=workers, connected=connected) as client:
+                    cluster.run(run_batch, batches, source, client=client,
+                                record=lambda results, _: record(results))
         except KeyboardInterrupt as err:
             kept = sum(finished(cell_dir, c.id) for c in cells)
             err.hint = (f"{kept} of {len(cells)} cells are kept; continue with: "
@@ -342,8 +345,8 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
             raise
         finally:
             bar.close()
-            if client is not None:
-                client.close()
+            if connected is not None:
+                connected.close()
         write_aggregates(out, cells, settings, computed, source=source)
         wall_time = time.perf_counter() - start
         store.write_manifest(out, name=base.name, seed=base.seed, wall_time=wall_time)
@@ -413,43 +416,6 @@ def finished(cell_dir: Path, ident: str) -> bool:
         return record["sha256"] == store.sha256_file(cell_dir / f"{ident}.csv")
     except (OSError, ValueError, KeyError, TypeError):
         return False
-
-
-def _batches(cells: list[Cell], size: int | None, workers: int | None) -> list[list[Cell]]:
-    if size is None:  # about four batches per worker, so that progress and balance stay fine
-        size = max(1, len(cells) // (4 * (workers or os.cpu_count() or 1)))
-    return [cells[i:i + size] for i in range(0, len(cells), size)]
-
-
-def _connect(scheduler: str):
-    """A client of a running dask scheduler, or a one-line error saying it cannot be reached."""
-    from dask.distributed import Client
-
-    try:
-        return Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as err:
-        raise UserError(f"cannot reach the dask scheduler at {scheduler} ({type(err).__name__}"
-                        f": {str(err)[:120]}); start one (dask scheduler) and its workers, or "
-                        "leave out --scheduler to use an embedded cluster") from None
-
-
-def _run_on_dask(batches, source, client, workers, record) -> None:
-    """Run the batches on ``client`` (a running scheduler's), or on an embedded cluster."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if client is None:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
-        client = Client(cluster)
-    try:
-        futures = [client.submit(run_batch, batch, source, pure=False) for batch in batches]
-        for future in as_completed(futures):
-            record(future.result())
-    finally:
-        if cluster is not None:
-            client.close()
-            cluster.close()
 
 
 def _resolved_yaml(base: Config, settings: dict) -> str:

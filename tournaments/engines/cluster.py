@@ -1,0 +1,75 @@
+"""dask.distributed for sweeps and tournaments: one way to reach a cluster and to run work on it.
+
+A run either connects to a running scheduler (``--scheduler tcp://host:8786``; one line, exit 2,
+when it cannot be reached within 10 s) or starts an embedded ``LocalCluster`` of ``workers``
+single-threaded processes, closed when the work is done. Work goes out in batches (about four
+per worker, so that progress and load balance stay fine) and its results are handed back as
+batches finish; callers put them in their own order, so results never depend on which worker
+ran what, nor when.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from tournaments.errors import UserError
+
+
+def connect(scheduler: str):
+    """A client of a running dask scheduler, or a one-line error saying it cannot be reached."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as err:
+        raise UserError(f"cannot reach the dask scheduler at {scheduler} ({type(err).__name__}"
+                        f": {str(err)[:120]}); start one (dask scheduler) and its workers, or "
+                        "leave out --scheduler to use an embedded cluster") from None
+
+
+@contextmanager
+def client(scheduler: str | None = None, workers: int | None = None,
+           connected=None) -> Iterator[Any]:
+    """A client to run work on: ``connected`` if given (it stays open), else one of the
+    scheduler at ``scheduler``, else one of an embedded cluster of ``workers`` processes (default:
+    the machine's cores); what is opened here is closed on leaving."""
+    from dask.distributed import Client, LocalCluster
+
+    if connected is not None:
+        yield connected
+        return
+    if scheduler:
+        opened = connect(scheduler)
+        try:
+            yield opened
+        finally:
+            opened.close()
+        return
+    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                           processes=True, dashboard_address=None)
+    opened = Client(cluster)
+    try:
+        yield opened
+    finally:
+        opened.close()
+        cluster.close()
+
+
+def batches(items: Sequence, size: int | None, workers: int | None) -> list[list]:
+    """``items`` in consecutive batches of ``size`` (default: about four per worker)."""
+    if size is None:
+        size = max(1, len(items) // (4 * (workers or os.cpu_count() or 1)))
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def run(function: Callable, work: list[list], *args, client, record: Callable) -> None:
+    """``record(function(batch, *args), batch)`` for every batch of ``work``, run on ``client``,
+    in the order batches finish."""
+    from dask.distributed import as_completed
+
+    futures = {client.submit(function, batch, *args, pure=False): batch for batch in work}
+    for future in as_completed(futures):
+        record(future.result(), futures[future])
