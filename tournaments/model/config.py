@@ -27,7 +27,7 @@ import math
 import numbers
 import warnings
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -230,6 +230,33 @@ class LimitsConfig(_Strict):
     max_memory_mb: float | None = Field(default=None, gt=0, le=1e9)
 
 
+#: A figure's format: raster PNG (at ``output.dpi``), vector SVG or PDF.
+FigureFormat = Literal["png", "svg", "pdf"]
+FIGURE_FORMATS: tuple[str, ...] = get_args(FigureFormat)
+
+
+class OutputConfig(_Strict):
+    """What a run writes besides its tables: the formats of its figures (one file per figure and
+    format) and the resolution of raster images (the PNG files and the figures ``report.html``
+    embeds)."""
+
+    figure_formats: tuple[FigureFormat, ...] = ("png",)
+    dpi: int = Field(default=120, ge=30, le=1200)
+
+    @field_validator("figure_formats", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("figure_formats")
+    @classmethod
+    def _once_each(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError(f"a list of one or more of {', '.join(FIGURE_FORMATS)}, each at "
+                             "most once")
+        return value
+
+
 #: Keys that only apply under a condition: (section, key, predicate on the config, when).
 _CONDITIONAL_KEYS = (
     ("evolution", "runs", lambda c: c.kind == "moran", "only with kind: moran"),
@@ -259,6 +286,7 @@ class Config(_Strict):
     transfer_efficiency: Annotated[float, _magnitude("an efficiency")] = Field(default=1.0,
                                                                                  ge=0.0)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     #: Read by ``tournaments sweep`` (:mod:`tournaments.sweep` checks it); ``run`` plays the
     #: base config and keeps the section in its ``config.yaml``.
     sweep: dict[str, Any] | None = None

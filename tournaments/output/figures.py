@@ -2,7 +2,8 @@
 
 Figures are made without ``pyplot``: each is a ``matplotlib.figure.Figure`` of its own, with no
 global figure registry. matplotlib's text layout is still not thread-safe, so
-:func:`tournaments.output.store.write_figures` builds and writes one set of figures at a time.
+:func:`tournaments.output.store.render_figures` builds and renders one set of figures at a time,
+in the formats of the config's ``output`` section (byte-reproducible PNG, SVG and PDF).
 """
 
 from __future__ import annotations
@@ -27,14 +28,27 @@ def tournament_figures(result) -> dict:
 
 
 def ranking(summary) -> Figure:
-    data = summary.sort_values("rank")
+    """Net payoff per round as bars; whiskers are the 95 % intervals of the states that have one
+    (a state whose pairs are all exact has none: no sampling error), and the axis says which."""
+    data = summary.sort_values("rank", kind="stable")
     fig, ax = new_figure(7, 0.45 * len(data) + 1.5)
     sns.barplot(data=data, y="strategy", x="mean_payoff", color=sns.color_palette()[0], ax=ax)
-    err = [(data["mean_payoff"] - data["ci_low"]).fillna(0),
-           (data["ci_high"] - data["mean_payoff"]).fillna(0)]
-    ax.errorbar(data["mean_payoff"], range(len(data)), xerr=err, fmt="none", ecolor="black",
-                capsize=3)
-    ax.set_xlabel("net payoff per round (95 % interval)")
+    low, high = (data[c].to_numpy(dtype=float, na_value=np.nan) for c in ("ci_low", "ci_high"))
+    mean = data["mean_payoff"].to_numpy(dtype=float)
+    interval = np.isfinite(low) & np.isfinite(high) & (high > low)
+    if interval.any():
+        ax.errorbar(mean[interval], np.flatnonzero(interval),
+                    xerr=[mean[interval] - low[interval], high[interval] - mean[interval]],
+                    fmt="none", ecolor="black", capsize=3)
+    if interval.any():
+        label = "net payoff per round; whiskers: 95 % intervals of simulated payoffs"
+        if (data["engine"] == "exact").any():
+            label += " (exact ones have none)"
+    elif (data["engine"] == "exact").all():
+        label = "net payoff per round (every pair exact: no sampling error, no interval)"
+    else:
+        label = "net payoff per round (no interval)"
+    ax.set_xlabel(label)
     ax.set_ylabel("")
     ax.set_title("Tournament ranking")
     fig.tight_layout()
@@ -66,7 +80,8 @@ def survival_figures(result) -> dict:
         labels = list(result.entries["strategy"])
         out["ecology"] = ecology_area(survival.ecology, labels)
         out["invasion"] = invasion_heatmap(survival.invasion, labels)
-        out["ranking_sensitivity"] = sensitivity_lines(survival.sensitivity)
+        out["ranking_sensitivity"] = sensitivity_lines(
+            survival.sensitivity, result.config.evolution.selection_intensity)
     if result.moran_populations is not None:
         out["moran"] = moran_trajectories(result.moran_populations, result.moran_runs)
     return out
@@ -82,31 +97,58 @@ def ecology_area(ecology, labels: list[str]) -> Figure:
     ax.set_xlabel("generation")
     ax.set_ylabel("population share")
     ax.set_title("Ecological dynamics (axelrod Ecosystem, fitness 1 − w + w·π)")
-    ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
+    handles, names = ax.get_legend_handles_labels()  # listed top to bottom, as stacked
+    ax.legend(handles[::-1], names[::-1], fontsize=7, bbox_to_anchor=(1.02, 1),
+              loc="upper left")
     fig.tight_layout()
     return fig
 
 
+#: Ratios to the neutral fixation probability that label the invasion colour bar.
+_RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+#: The invasion colour scale spans at most this many decades on each side of neutral (cells
+#: beyond it take the end colour; their numbers still say how far).
+_DECADES = 2.0
+
+
 def invasion_heatmap(invasion, labels: list[str]) -> Figure:
+    """The fixation probability of a single mutant (row) among residents (column) as a multiple
+    of the neutral 1/N: the cells print that ratio and are coloured by it on a log scale
+    symmetric about 1 (equal colour strength, equal factor above or below neutral), so the
+    numbers and the colour bar say the same thing."""
     neutral = float(invasion["neutral"].iloc[0])
     table = invasion.pivot(index="mutant", columns="resident", values="fixation_probability")
     ratio = table.reindex(index=labels, columns=labels) / neutral
     size = max(4.0, 0.6 * len(labels) + 2)
     fig, ax = new_figure(size + 1, size)
     annot = ratio.map(lambda r: "" if np.isnan(r) else f"{r:.2g}") if len(labels) <= 12 else False
-    sns.heatmap(np.log10(ratio), annot=annot, fmt="", cmap="RdBu_r", center=0.0, ax=ax,
-                cbar_kws={"label": "log10(fixation probability / neutral 1/N)"})
+    with np.errstate(divide="ignore"):
+        logs = np.log10(ratio)
+    largest = float(np.nanmax(np.abs(logs.to_numpy()), initial=0.0))
+    span = min(max(largest, np.log10(2.0)), _DECADES)
+    sns.heatmap(logs, annot=annot, fmt="", cmap="RdBu_r", vmin=-span, vmax=span, ax=ax,
+                cbar_kws={"label": "fixation probability / neutral 1/N (log scale)",
+                          "extend": "both" if largest > span else "neither"})
+    ticks = [t for t in _RATIO_TICKS if abs(np.log10(t)) <= span + 1e-9]
+    colorbar = ax.collections[0].colorbar
+    colorbar.set_ticks(np.log10(ticks))
+    colorbar.set_ticklabels([f"{t:g}" for t in ticks])
     ax.set_xlabel("resident")
     ax.set_ylabel("mutant")
-    ax.set_title("Invasion: a single mutant among residents")
+    ax.set_title("Invasion: a single mutant among N − 1 residents")
     fig.tight_layout()
     return fig
 
 
-def sensitivity_lines(sensitivity) -> Figure:
+def sensitivity_lines(sensitivity, configured: float | None = None) -> Figure:
+    """The stationary weight of each strategy against the selection intensity: one row per
+    point, no band; each strategy has its own colour, marker and dashes, so that lines lying on
+    top of each other stay visible. ``configured`` marks the run's own intensity."""
     fig, ax = new_figure(8, 4.5)
-    sns.lineplot(data=sensitivity, x="selection_intensity", y="stationary_weight",
-                 hue="strategy", marker="o", ax=ax)
+    distinct_lines(ax, sensitivity, x="selection_intensity", y="stationary_weight")
+    if configured is not None:
+        ax.axvline(configured, color="0.4", linestyle=":", linewidth=1,
+                   label=f"configured w = {configured:g}")
     ax.set_xscale("log")
     ax.set_xlabel("selection intensity w")
     ax.set_ylabel("stationary weight (small-mutation limit)")
@@ -114,6 +156,13 @@ def sensitivity_lines(sensitivity) -> Figure:
     ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def distinct_lines(ax, data: pd.DataFrame, *, x: str, y: str) -> None:
+    """One line per strategy, told apart by colour, marker and dashes, with no band (the mean
+    of ``y`` at each ``x`` where there are several rows)."""
+    sns.lineplot(data=data, x=x, y=y, hue="strategy", style="strategy", markers=True,
+                 dashes=True, errorbar=None, ax=ax)
 
 
 def moran_trajectories(populations, runs) -> Figure:
@@ -126,8 +175,9 @@ def moran_trajectories(populations, runs) -> Figure:
     full = pd.concat({run: g.droplevel("run").reindex(steps).ffill()
                       for run, g in counts.groupby(level="run")}, names=["run", "step"])
     shares = full.div(full.sum(axis=1), axis=0).groupby(level="step").mean()
-    for strategy in counts.columns:
-        left.plot(shares.index, shares[strategy], label=strategy)
+    styles = ["-", "--", "-.", ":"]
+    for n, strategy in enumerate(counts.columns):
+        left.plot(shares.index, shares[strategy], label=strategy, linestyle=styles[n % 4])
     left.set_xlabel("step (a fixated run keeps its final population)")
     left.set_ylabel("mean share over runs")
     left.set_title("Moran process: population over time")
@@ -141,41 +191,55 @@ def moran_trajectories(populations, runs) -> Figure:
 
 
 def sweep_figures(sweep: pd.DataFrame, parameters: list[str]) -> dict:
-    """Heatmaps of cooperation and of the winner over the first two swept parameters, and
-    cooperation against δ with 95 % intervals when δ is swept."""
+    """Heatmaps of cooperation and of the top-ranked strategy over the first two swept
+    parameters, and each strategy's cooperation rate against δ when δ is swept.
+
+    Where other parameters are swept too, several cells share the two plotted values: their
+    cooperation rates are averaged and the first cell's top-ranked strategy is shown, and the
+    labels say so. No band is drawn: a band across swept values would be their spread, not
+    sampling error. Tied first ranks are a category of their own (``A = B``)."""
     from matplotlib.patches import Rectangle
 
     result = {}
     varied = [p for p in parameters if sweep[p].nunique() > 1]
     if len(varied) >= 2:
         x, y = varied[:2]
+        others = ", ".join(varied[2:])
         cooperation = sweep.groupby([y, x])["cooperation_rate"].mean().unstack(x)
         fig, ax = new_figure(7, 5.5)
         sns.heatmap(cooperation.sort_index(ascending=False), vmin=0, vmax=1, cmap="viridis",
-                    ax=ax, cbar_kws={"label": "mean cooperation rate of the population"})
+                    ax=ax, cbar_kws={"label": "cooperation rate, mean over the strategies"
+                                              + (f" and over {others}" if others else "")})
         ax.set_title("Where cooperation survives")
         fig.tight_layout()
         result["heatmap_cooperation"] = fig
 
-        winners = sweep[sweep["rank"] == 1].groupby([y, x])["strategy"].first().unstack(x)
-        names = sorted(sweep["strategy"].unique())
+        top = sweep[sweep["rank"] == 1].groupby("cell", sort=False)["strategy"].agg(
+            lambda names: " = ".join(sorted(names)))
+        cells = sweep.drop_duplicates("cell").set_index("cell")[[y, x]]
+        cells["winner"] = top
+        winners = cells.groupby([y, x])["winner"].first().unstack(x)
+        names = sorted(set(top))
         codes = winners.apply(lambda col: col.map({n: i for i, n in enumerate(names)}))
         fig, ax = new_figure(8, 5.5)
         palette = sns.color_palette("tab20", len(names))
         sns.heatmap(codes.sort_index(ascending=False).astype(float), cmap=palette, vmin=-0.5,
                     vmax=len(names) - 0.5, ax=ax, cbar=False)
         handles = [Rectangle((0, 0), 1, 1, color=palette[i]) for i in range(len(names))]
-        ax.legend(handles, names, bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8)
-        ax.set_title("Top-ranked strategy")
+        tied = any(" = " in name for name in names)
+        ax.legend(handles, names, bbox_to_anchor=(1.02, 1), loc="upper left", fontsize=8,
+                  title="first (A = B: a tie)" if tied else None, title_fontsize=8)
+        ax.set_title("Top-ranked strategy" + (f" (at the first {others})" if others else ""))
         fig.tight_layout()
         result["heatmap_winner"] = fig
     if "match.continuation" in varied:
         fig, ax = new_figure(7, 4.5)
-        sns.lineplot(data=sweep, x="match.continuation", y="cooperation_rate", hue="strategy",
-                     errorbar=("ci", 95), seed=0, ax=ax, marker="o")
-        ax.set_ylabel("cooperation rate")
+        distinct_lines(ax, sweep, x="match.continuation", y="cooperation_rate")
+        others = ", ".join(p for p in varied if p != "match.continuation")
+        ax.set_ylabel("cooperation rate" + (f" (mean over {others})" if others else ""))
         ax.set_xlabel("continuation δ")
         ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
         fig.tight_layout()
         result["cooperation_vs_continuation"] = fig
     return result
+

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
+import io
 import json
 import os
 import platform
@@ -33,7 +34,7 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +43,7 @@ import pandas as pd
 
 from tournaments.analysis.tables import round_floats
 from tournaments.errors import UserError
-from tournaments.model.config import FORMULA_START
+from tournaments.model.config import FORMULA_START, OutputConfig
 
 #: What a manifest says wrote it: ``--force`` replaces only directories carrying this mark.
 TOOL = "migration-tournaments"
@@ -92,23 +93,59 @@ def _inert(value):
 #: fail on tick labels such as 10^{-3}. Figures are built and drawn one set at a time.
 _DRAWING = threading.Lock()
 
+#: How each figure format is saved so that its bytes depend on the figure alone: no software
+#: name or version, no date (SVG element ids come from the fixed ``svg.hashsalt``).
+_SAVE_OPTIONS = {
+    "png": {"metadata": {"Software": None}},
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "pdf": {"metadata": {"CreationDate": None, "Creator": None, "Producer": None}},
+}
 
-def write_figures(make: Callable[[], dict], directory: Path) -> list[str]:
-    """Build the figures ``make()`` returns (stem → Figure) and write each as PNG, atomically
-    (no software metadata, so bytes are stable); return the file names."""
-    written = []
-    with _DRAWING:
+
+def render_figures(make: Callable[[], dict], formats: Iterable[str] = ("png",),
+                   dpi: int = 120) -> dict[str, dict[str, bytes]]:
+    """Build the figures ``make()`` returns (stem → Figure) and render each in every format
+    (``png``, ``svg``, ``pdf``; ``dpi`` sets the resolution of PNG): stem → format → bytes,
+    the same bytes on every run."""
+    from matplotlib import rc_context
+
+    rendered: dict[str, dict[str, bytes]] = {}
+    with _DRAWING, rc_context({"svg.hashsalt": TOOL}):
         for stem, figure in make().items():
-            atomic_write(directory / f"{stem}.png",
-                         lambda tmp, f=figure: f.savefig(tmp, format="png", dpi=120,
-                                                         metadata={"Software": None}))
-            written.append(f"{stem}.png")
+            rendered[stem] = {}
+            for fmt in dict.fromkeys(formats):
+                buffer = io.BytesIO()
+                figure.savefig(buffer, format=fmt, dpi=dpi, **_SAVE_OPTIONS[fmt])
+                rendered[stem][fmt] = buffer.getvalue()
+    return rendered
+
+
+def write_images(rendered: dict[str, dict[str, bytes]], directory: Path,
+                 formats: Iterable[str]) -> list[str]:
+    """Write ``<stem>.<format>`` of every rendered figure in each of ``formats``, atomically;
+    return the file names."""
+    written = []
+    for stem, images in rendered.items():
+        for fmt in formats:
+            atomic_write(Path(directory) / f"{stem}.{fmt}",
+                         lambda tmp, data=images[fmt]: tmp.write_bytes(data))
+            written.append(f"{stem}.{fmt}")
     return written
 
 
+def write_figures(make: Callable[[], dict], directory: Path, output=None) -> list[str]:
+    """Build the figures ``make()`` returns and write each in the formats and resolution of
+    ``output`` (a config's :class:`~tournaments.model.config.OutputConfig`; default PNG at
+    120 dpi), atomically; return the file names."""
+    output = output or OutputConfig()
+    formats = output.figure_formats
+    return write_images(render_figures(make, formats, output.dpi), directory, formats)
+
+
 def write_run(result, out: Path, *, force: bool = False) -> Path:
-    """Write ``config.yaml``, the CSVs, figures, ``report.md`` and ``manifest.json`` to ``out``,
-    under its lock, whole or not at all (see the module's docstring)."""
+    """Write ``config.yaml``, the CSVs, figures, LaTeX tables, ``report.md``, ``report.html`` and
+    ``manifest.json`` to ``out``, under its lock, whole or not at all (see the module's
+    docstring)."""
     out = Path(out)
     with writer_lock(out):
         check_target(out, force=force)
@@ -139,7 +176,10 @@ def write_plugins(config, directory: Path) -> None:
 
 
 def write_analysis(result, directory: Path) -> list[str]:
-    """Write the survival analysis's tables, the Moran runs, every figure and ``report.md``."""
+    """Write the survival analysis's tables, the Moran runs, every figure (in the config's
+    ``output`` formats), the LaTeX tables, ``report.md`` and ``report.html``."""
+    from tournaments.output import report
+
     tables = {}
     if result.survival is not None:
         s = result.survival
@@ -154,9 +194,16 @@ def write_analysis(result, directory: Path) -> list[str]:
         tables["self_enforcement.csv"] = result.self_enforcement
     for name, frame in tables.items():
         write_csv(frame, directory / name)
-    written = [*tables, *write_figures(result.figures, directory)]
-    write_text(directory / "report.md", result.report())
-    return [*written, "report.md"]
+    output = result.config.output
+    # report.html embeds every figure as PNG, whichever formats are written as files
+    rendered = render_figures(result.figures, (*output.figure_formats, "png"), output.dpi)
+    written = [*tables, *write_images(rendered, directory, output.figure_formats)]
+    texts = {**report.latex_tables(result), "report.md": result.report(),
+             "report.html": report.html_report(
+                 result, {stem: images["png"] for stem, images in rendered.items()})}
+    for name, text in texts.items():
+        write_text(directory / name, text)
+    return [*written, *texts]
 
 
 def rewrite_analysis(result, directory: Path) -> list[str]:
