@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,33 @@ def cli_in_process(*args: str, cwd: Path | None = None) -> SimpleNamespace:
 @pytest.fixture
 def cli():
     return cli_in_process
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def loopback_dask(threads: int = 1):
+    """A ``dask scheduler`` and one ``dask worker`` (``threads`` threads, working directory the
+    repository's) started as a user would, on loopback; yields the scheduler's address."""
+    port = free_port()
+    dask = str(Path(sys.executable).parent / "dask")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1",
+                               "--nthreads", str(threads), "--no-dashboard"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield f"tcp://127.0.0.1:{port}"
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=60)
 
 
 def small_config(**overrides) -> dict:

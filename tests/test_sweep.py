@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, free_port, loopback_dask, run_cli
 from tournaments.analysis import thresholds as sweep_analysis
 from tournaments.errors import ConfigError
 from tournaments.sweep import expand, run_sweep, set_path
@@ -215,12 +214,6 @@ def test_a_failing_cell_is_recorded_and_the_sweep_goes_on(tmp_path, cli):
     assert len(list((tmp_path / "out" / "cells").glob("*.error.txt"))) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 PLUGIN = """
 import axelrod as axl
 
@@ -253,22 +246,13 @@ def test_external_scheduler_with_two_worker_threads_and_an_edited_plugin(tmp_pat
         BASE, roster=[{"strategy": "BackStabber"}, {"strategy": "Alexei"},
                       {"strategy": "fixed.py:Fixed"}, {"strategy": "Tit For Tat"}],
         sweep={"grid": grid, "batch_size": 1}))
-    port = _free_port()
-    dask = str(Path(sys.executable).parent / "dask")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([dask, "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1",
-                               "--nthreads", "2", "--no-dashboard"], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    with loopback_dask(threads=2) as address:
         for action in ("C", "D"):
             (study / "fixed.py").write_text(PLUGIN.format(action=action))
             reference = run_sweep(config, tmp_path / f"loop{action}", executor="loop",
                                   progress=False)
             result = run_cli("sweep", "study/sweep.yaml", "--out", f"ext{action}",
-                             "--scheduler", f"tcp://127.0.0.1:{port}", cwd=tmp_path)
+                             "--scheduler", address, cwd=tmp_path)
             assert result.returncode == 0, result.stderr
             for name in ("sweep.csv", "thresholds.csv"):
                 assert (reference.out / name).read_bytes() == (
@@ -276,10 +260,6 @@ def test_external_scheduler_with_two_worker_threads_and_an_edited_plugin(tmp_pat
             sweep = pd.read_csv(tmp_path / f"ext{action}" / "sweep.csv")
             quiet = sweep[(sweep["strategy"] == "Fixed") & (sweep["match.noise"] == 0.0)]
             assert set(quiet["cooperation_rate"]) == {1.0 if action == "C" else 0.0}
-    finally:
-        for process in (worker, scheduler):
-            process.terminate()
-            process.wait(timeout=60)
 
 
 #: Simulated cells (about 0.3 s each, journaled one by one), so that a signal lands mid-sweep
@@ -404,7 +384,7 @@ def test_a_refused_resume_names_the_changed_key(tmp_path, cli):
 def test_an_unreachable_scheduler_is_one_line(tmp_path, cli):
     config = write_config(tmp_path, dict(BASE, sweep={"cells": [{"match.noise": 0.0}]}))
     result = cli("sweep", str(config), "--out", str(tmp_path / "out"), "--scheduler",
-                 f"tcp://127.0.0.1:{_free_port()}")
+                 f"tcp://127.0.0.1:{free_port()}")
     assert result.returncode == 2 and "cannot reach the dask scheduler" in result.stderr
     assert "Traceback" not in result.stderr
 

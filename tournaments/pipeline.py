@@ -93,17 +93,15 @@ def solve_exactly(config: Config, plan: Plan, *, source: str) -> tuple[pd.DataFr
     return rows, rest
 
 
-def simulate(config: Config, plan: Plan, pairs: list[tuple[int, int]], *,
-             progress: bool) -> pd.DataFrame:
-    """Step 5: every repetition of the remaining pairs, played with axelrod."""
-    from tournaments.engines import simulate as engine
+def simulate(config: Config, plan: Plan, pairs: list[tuple[int, int]], *, progress: bool,
+             source: str = "<dict>", scheduler: str | None = None,
+             workers: int | None = None) -> pd.DataFrame:
+    """Step 5: every repetition of the remaining pairs, played with axelrod (in this process,
+    forked processes, or on dask with a ``scheduler`` address or ``workers``)."""
+    from tournaments.engines.simulate import simulate as play
 
-    m = config.match
-    tasks = [engine.PairTask(plan.specs[i], plan.specs[j], plan.game, m.turns, m.continuation,
-                             m.noise, m.repetitions, config.seed, config.transfer_efficiency)
-             for i, j in pairs]
-    results = engine.simulate(tasks, processes=config.processes, progress=progress)
-    return engine.match_frame(tasks, results)
+    return play(config, plan.specs, plan.game, pairs, source=source, progress=progress,
+                scheduler=scheduler, workers=workers)
 
 
 #: Columns describing each roster entry (``entry`` is its index in the roster).
@@ -174,12 +172,14 @@ def self_enforcement(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame | 
 
 def run(config: Config | str | Path | dict, *, seed: int | None = None,
         processes: int | None = None, progress: bool = True,
-        source: str | None = None) -> TournamentResult:
+        source: str | None = None, scheduler: str | None = None,
+        workers: int | None = None) -> TournamentResult:
     """Run a config (a :class:`Config`, a YAML path or a dict) through every step.
 
     ``seed`` and ``processes`` override the config's values, as the command line's flags do.
     ``source`` names the config file of a ``Config`` or dict (for messages and relative plug-in
-    paths).
+    paths). ``scheduler`` (a dask scheduler's address) or ``workers`` (an embedded dask cluster
+    of that many processes) play the simulated pairs on dask.distributed: the same results.
     """
     if source is None:
         source = "<dict>" if isinstance(config, dict | Config) else str(config)
@@ -189,7 +189,8 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     the_plan = plan(config, specs)
     budget.check(config, the_plan, source=source)  # refuse, before any play, what would not fit
     exact_rows, rest = solve_exactly(config, the_plan, source=source)
-    matches = simulate(config, the_plan, rest, progress=progress)
+    matches = simulate(config, the_plan, rest, progress=progress, source=source,
+                       scheduler=scheduler, workers=workers)
     entries = entries_frame(config, specs)
     pairwise, summary = tables(the_plan, entries, matches, exact_rows)
     analysis = survival(config, summary, pairwise, entries, source=source)

@@ -92,34 +92,81 @@ def adjustments_of(player, own: np.ndarray, other: np.ndarray,
     return result
 
 
-def simulate(tasks: list[PairTask], *, processes: int = 1,
-             progress: bool = True) -> list[np.ndarray]:
-    """:func:`play_pair` on every task, in task order, with forked workers if ``processes > 1``.
+def pair_tasks(config, specs: list[PlayerSpec], game: StageGame,
+               pairs: list[tuple[int, int]]) -> list[PairTask]:
+    """The task of each pair of roster entries ``(i, j)`` (row seat first) under the config's
+    match settings."""
+    m = config.match
+    return [PairTask(specs[i], specs[j], game, m.turns, m.continuation, m.noise, m.repetitions,
+                     config.seed, config.transfer_efficiency) for i, j in pairs]
 
-    Workers are forked, so they inherit the imported axelrod (a spawned worker would re-import
-    it for several seconds).
+
+def play_pairs(pairs: list[tuple[int, int]], config, source: str) -> list[np.ndarray]:
+    """A dask task: :func:`play_pair` on these pairs, the roster rebuilt from the config (which
+    carries its plug-ins' code, so a worker needs no file of the client's)."""
+    from tournaments.model.roster import build_specs
+
+    specs = build_specs(config, source=source)
+    return [play_pair(task) for task in pair_tasks(config, specs, config.game.build(), pairs)]
+
+
+def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple[int, int]], *,
+             source: str = "<dict>", progress: bool = True, scheduler: str | None = None,
+             workers: int | None = None) -> pd.DataFrame:
+    """Every repetition of these pairs of roster entries, as :func:`match_frame` rows in pair
+    order: in this process; with forked workers if ``config.processes > 1``; or on
+    dask.distributed with a ``scheduler`` address or a number of ``workers`` for an embedded
+    cluster (:mod:`tournaments.engines.cluster`).
+
+    Forked workers inherit the imported axelrod (a spawned worker would re-import it for
+    several seconds). On dask the pairs go out in batches, each rebuilt by its worker from the
+    config (:func:`play_pairs`), and their results are put back in pair order as batches
+    finish: the same rows whatever ran them.
     """
     from tqdm.auto import tqdm
 
+    tasks = pair_tasks(config, specs, game, pairs)
     bar = tqdm(total=len(tasks), desc="matches", unit="pair",
                disable=True if not progress else None, leave=False)
     try:
-        if processes <= 1 or len(tasks) < 2:
+        if not tasks:
+            results = []
+        elif scheduler or workers:
+            results = _on_dask(config, source, pairs, bar, scheduler, workers)
+        elif config.processes <= 1 or len(tasks) < 2:
             results = []
             for task in tasks:
                 results.append(play_pair(task))
                 bar.update()
-            return results
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-            results = []
-            chunksize = max(1, len(tasks) // (8 * processes))
-            for result in pool.map(play_pair, tasks, chunksize=chunksize):
-                results.append(result)
-                bar.update()
-            return results
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=config.processes, mp_context=context) as pool:
+                results = []
+                chunksize = max(1, len(tasks) // (8 * config.processes))
+                for result in pool.map(play_pair, tasks, chunksize=chunksize):
+                    results.append(result)
+                    bar.update()
     finally:
         bar.close()
+    return match_frame(tasks, results)
+
+
+def _on_dask(config, source: str, pairs: list[tuple[int, int]], bar, scheduler: str | None,
+             workers: int | None) -> list[np.ndarray]:
+    from tournaments.engines import cluster
+
+    where = {pair: n for n, pair in enumerate(pairs)}
+    results: list[np.ndarray | None] = [None] * len(pairs)
+
+    def record(played: list[np.ndarray], batch: list[tuple[int, int]]) -> None:
+        for pair, totals in zip(batch, played, strict=True):
+            results[where[pair]] = totals
+        bar.update(len(batch))
+
+    with cluster.client(scheduler, workers) as client:
+        cluster.run(play_pairs, cluster.batches(pairs, None, workers), config, source,
+                    client=client, record=record)
+    return results
 
 
 def match_frame(tasks: list[PairTask], results: list[np.ndarray]) -> pd.DataFrame:
