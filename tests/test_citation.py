@@ -77,9 +77,11 @@ def test_readme_says_how_to_cite_the_tool_and_axelrod():
 
 
 #: An author–year citation in code: "Axelrod 1984", "Nowak & Sigmund (1993)", "Omidshafiei et al.
-#: 2019", "Nowak, M. A., Sasaki, A. ... (2004)"; group 1 is the first author, group 2 the year.
-CITED = re.compile(r"\b([A-Z][a-zé]+)(?:,? [A-Z]\.(?: [A-Z]\.)?)?(?:(?:,| &| and) [A-Z][a-zé]+"
-                   r"(?:, [A-Z]\.(?: [A-Z]\.)?)?)*(?: et al\.)?,? \(?((?:19|20)\d\d)\)?")
+#: 2019", "Nowak, M. A., Sasaki, A. ... (2004)"; group 1 is the first author (not the second half
+#: of a hyphenated name), group 2 the year.
+CITED = re.compile(r"(?<![\w-])([A-Z][a-zé]+)(?:,? [A-Z]\.(?: [A-Z]\.)?)?"
+                   r"(?:(?:,| &| and) [A-Z][a-zé]+(?:-[A-Z][a-zé]+)?(?:, [A-Z]\.(?: [A-Z]\.)?)?)*"
+                   r"(?: et al\.)?,? \(?((?:19|20)\d\d)\)?")
 
 
 def bibliography() -> set[tuple[str, str]]:
