@@ -2,12 +2,15 @@
 
 :func:`check_player_class` runs the checks of axelrod's reusable ``TestPlayer`` base that a
 tournament relies on (clone, pickle, reset, seeded play under noise, honest classifier) plus
-the project's contract (pure payoff adjustments; for an automaton strategy, play that is the
-automaton's and an exact form that agrees with play against partners of every kind the automaton
-tells apart — club members and outsiders, each role — noiselessly round by round and, under
-noise, statistically). It plays real axelrod matches and returns one :class:`CheckResult` per
-check; it never raises for a faulty strategy. ``tournaments check-strategy MODULE:CLASS``
-prints these results; the test suite runs them on every registered strategy.
+the project's contract (pure, finite, non-negative payoff adjustments against partners of every
+kind; for an automaton strategy, play that is the automaton's and an exact form that agrees with
+play against partners of every kind the automaton tells apart — club members and outsiders, each
+role — noiselessly round by round and, under noise, statistically in its cooperation and in each
+adjustment column). A strategy without a club is also fielded in one, as the runner attaches a
+roster entry's ``club`` to its player. It plays real axelrod matches and returns one
+:class:`CheckResult` per check; it never raises for a faulty strategy.
+``tournaments check-strategy MODULE:CLASS`` prints these results; the test suite runs them on
+every registered strategy.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from tournaments._axelrod import load as load_axelrod
+from tournaments.model.accounting import ADJUSTMENT_COLUMNS
 from tournaments.model.automaton import Partner
 from tournaments.strategy import AutomatonStrategy
 
@@ -30,6 +34,13 @@ REQUIRED_CLASSIFIER_KEYS = ("memory_depth", "stochastic", "long_run_time", "insp
 TURNS = 40
 NOISE = 0.05
 SEEDS = (11, 2024)
+#: The club a strategy without one is given (the runner attaches a roster entry's club to its
+#: player), and the club of partners outside it.
+OWN_CLUB, OTHER_CLUB = "own club", "another club"
+#: What a column of a strategy's adjustments is in the exact solver's result of a pair in which
+#: only the strategy (seat 0) adjusts: (result column, seat), as the accounting reads it.
+EXACT_COLUMN = {"paid": ("paid", 0), "sanction_cost": ("sanction_cost", 0),
+                "sanction_imposed": ("sanction_suffered", 1)}
 
 
 @dataclass(frozen=True)
@@ -188,26 +199,8 @@ def check_player_class(cls: type, params: dict | None = None) -> list[CheckResul
 
     run("classifier honesty: memory depth", memory_honesty)
 
-    adjust = getattr(player, "adjustments", None)
-    if callable(adjust):
-        def adjustments_check() -> str:
-            rng = np.random.default_rng(7)
-            for n in (0, 1, 25):
-                own = rng.integers(0, 2, n).astype(np.int8)
-                other = rng.integers(0, 2, n).astype(np.int8)
-                first = adjust(own.copy(), other.copy(), Partner())
-                second = adjust(own.copy(), other.copy(), Partner())
-                if first is None:
-                    assert second is None, "returns None once and an array once"
-                    continue
-                first = np.asarray(first, dtype=float)
-                assert first.shape == (n, 3), f"shape {first.shape} for {n} rounds, not ({n}, 3)"
-                assert np.all(np.isfinite(first)), "non-finite adjustments"
-                assert np.array_equal(first, np.asarray(second, dtype=float)), \
-                    "not a pure function: same input, different output"
-            return "(n, 3) finite arrays, same input → same output"
-
-        run("adjustments", adjustments_check)
+    if callable(getattr(player, "adjustments", None)):
+        run("adjustments", lambda: _adjustments_check(make))
 
     if callable(getattr(player, "finite_state_form", None)):
         results.append(CheckResult(
@@ -230,21 +223,76 @@ def _driven_check(cls: type) -> str:
     return "strategy(), adjustments() and the form all run the automaton"
 
 
-def partner_variants(player) -> list[Partner]:
-    """Partners of every kind an automaton could tell apart: the player's own club, another
-    club and none, each with no role and each of the migration roles; one partner per distinct
-    form (an automaton that ignores public information gives one)."""
-    clubs = [c for c in (getattr(player, "club", None), "another club") if c is not None]
-    kinds = [Partner(club, role) for club in (*clubs, None)
-             for role in (None, "receiving", "sending")]
-    seen, out = [], []
-    for partner in kinds:
+def fieldings(make: Callable[[], Any]) -> list[Callable[[], Any]]:
+    """Makers of the player as the runner may field it: as constructed and, when it has no club,
+    in the club :data:`OWN_CLUB` (the runner attaches a roster entry's ``club`` to every
+    player, whether or not its class takes a ``club`` parameter)."""
+    if getattr(make(), "club", None) is not None:
+        return [make]
+
+    def in_a_club():
+        player = make()
+        player.club = OWN_CLUB
+        return player
+
+    return [make, in_a_club]
+
+
+def partner_kinds(player) -> list[Partner]:
+    """Partners of every kind a strategy could tell apart by their public information: the
+    player's own club (when it has one), another club and none, each with no role and each of
+    the migration roles."""
+    clubs = [c for c in (getattr(player, "club", None), OTHER_CLUB) if c is not None]
+    return [Partner(club, role) for club in (*clubs, None)
+            for role in (None, "receiving", "sending")]
+
+
+def partner_variants(player, seen: list | None = None) -> list[Partner]:
+    """One partner per distinct form among :func:`partner_kinds` (an automaton that ignores
+    public information gives one); forms in ``seen`` count as covered, and the new ones are
+    appended to it."""
+    seen = [] if seen is None else seen
+    out = []
+    for partner in partner_kinds(player):
         form = player.automaton(partner)
         if form is None or any(form.same_as(f) for f in seen):
             continue
         seen.append(form)
         out.append(partner)
     return out
+
+
+def _adjustments_check(make: Callable[[], Any]) -> str:
+    """Adjustments are (n, 3) finite non-negative arrays (or None), a pure function of the
+    realised actions and the partner's public information, against partners of every kind."""
+    rng = np.random.default_rng(7)
+    histories = [(rng.integers(0, 2, n).astype(np.int8), rng.integers(0, 2, n).astype(np.int8))
+                 for n in (0, 1, 25)]
+    kinds = 0
+    for field in fieldings(make):
+        player = field()
+        for partner in (Partner(), *partner_kinds(player)):
+            kinds += 1
+            for own, other in histories:
+                n = len(own)
+                first = player.adjustments(own.copy(), other.copy(), partner)
+                second = player.adjustments(own.copy(), other.copy(), partner)
+                if first is None:
+                    assert second is None, "returns None once and an array once"
+                    continue
+                first = np.asarray(first, dtype=float)
+                assert first.shape == (n, 3), f"shape {first.shape} for {n} rounds, not ({n}, 3)"
+                assert np.all(np.isfinite(first)), f"non-finite adjustments against {partner}"
+                assert np.all(first >= 0), (f"negative adjustments against {partner}: the columns "
+                                            f"{', '.join(ADJUSTMENT_COLUMNS)} are amounts")
+                assert np.array_equal(first, np.asarray(second, dtype=float)), \
+                    f"not a pure function against {partner}: same input, different output"
+    return (f"(n, 3) finite non-negative arrays, same input → same output, against {kinds} "
+            "kinds of partner")
+
+
+def _describe(partner: Partner) -> str:
+    return f"{partner.club or 'no club'}/{partner.role or 'no role'}"
 
 
 def form_mismatch(form, history: list, adjustments: np.ndarray | None = None) -> str | None:
@@ -290,15 +338,17 @@ def _form_check(axl, make) -> str:
     from tournaments.model.games import builtin
 
     game = builtin("prisoners_dilemma")
-    variants = partner_variants(make())
+    seen: list = []
+    variants = [(field, partner) for field in fieldings(make)
+                for partner in partner_variants(field(), seen)]
     if not variants:
         return "automaton too large for an exact form: nothing to check"
     noiseless = statistical = 0
     worst = 0.0
-    for partner in variants:
+    for field, partner in variants:
         for k, opponent in enumerate(_opponents(axl)):
             opponent.club, opponent.role = partner.club, partner.role
-            player = make()
+            player = field()
             history = _play(axl, player, opponent, seed=1 + k, noise=0.0)
             form = player.automaton(partner)
             own = np.array([a for a, _ in history], dtype=np.int8)
@@ -313,17 +363,17 @@ def _form_check(axl, make) -> str:
             exact = solve_pair(form, opponent_form, game, noise=STAT_NOISE, turns=STAT_TURNS)
             samples = []
             for seed in range(STAT_MATCHES):
-                player, rival = make(), opponent.clone()
+                player, rival = field(), opponent.clone()
                 rival.club, rival.role = partner.club, partner.role
                 rounds = _play(axl, player, rival, seed=10_000 + seed, noise=STAT_NOISE,
                                turns=STAT_TURNS)
                 own = np.array([a for a, _ in rounds], dtype=np.int8)
-                paid = adjustments_of(player, own, np.array([b for _, b in rounds]), partner)
+                made = adjustments_of(player, own, np.array([b for _, b in rounds]), partner)
                 samples.append((np.mean(own == 0),
-                                0.0 if paid is None else paid[:, 0].mean()))
-            for column, values in zip(("cooperation_rate", "paid"), np.transpose(samples),
-                                      strict=True):
-                target = float(exact[column][0])
+                                *(np.zeros(3) if made is None else made.mean(axis=0))))
+            targets = [("cooperation_rate", 0)] + [EXACT_COLUMN[c] for c in ADJUSTMENT_COLUMNS]
+            for (column, seat), values in zip(targets, np.transpose(samples), strict=True):
+                target = float(exact[column][seat])
                 spread = values.std(ddof=1) / np.sqrt(len(values))
                 gap = abs(values.mean() - target)
                 z = gap / spread if spread > 0 else (0.0 if gap < 1e-9 else np.inf)
@@ -332,6 +382,7 @@ def _form_check(axl, make) -> str:
                                      f"simulated {column} {values.mean():.4f} vs exact "
                                      f"{target:.4f} (|z| = {z:.1f})")
             statistical += 1
-    return (f"{len(variants)} kind(s) of partner: {noiseless} noiseless matches agree round by "
-            f"round; {statistical} noisy panels agree with the exact values (max |z| "
+    kinds = ", ".join(_describe(partner) for _, partner in variants)
+    return (f"{len(variants)} kind(s) of partner ({kinds}): {noiseless} noiseless matches agree "
+            f"round by round; {statistical} noisy panels agree with the exact values (max |z| "
             f"{worst:.2f})")

@@ -14,7 +14,11 @@ A state strategy is an :class:`axelrod.Player`. On top of axelrod's contract it 
 
 What a strategy may know about its partner is public information only
 (:class:`~tournaments.model.automaton.Partner`: its ``club`` and ``role``, ``None`` when unset),
-which the runner attaches to every player.
+which the runner attaches to every player. Its play, its payments and its sanctions may all
+depend on it — "pay outsiders only", "sanction only sending states": an automaton strategy reads
+it in ``initial_state(partner)`` and carries what it needs in its state, so that its exact form
+against each kind of partner says so (``examples/plugins/targeted_sanctions.py``); any other
+strategy receives it in ``adjustments(own, other, partner)``.
 """
 
 from __future__ import annotations
@@ -61,11 +65,11 @@ class StateStrategy(axl.Player):
         Returns
         -------
         ndarray of float, shape (n, 3), or None
-            Columns ``paid`` (transfer to the partner, before transfer efficiency),
-            ``sanction_cost`` (what imposing a sanction costs this player) and
-            ``sanction_imposed`` (the harm the sanction does to the partner); ``None`` when
-            the strategy never adjusts payoffs. A pure function of its arguments and the
-            strategy's parameters.
+            Columns :data:`tournaments.model.accounting.ADJUSTMENT_COLUMNS`: ``paid`` (transfer
+            to the partner, before transfer efficiency), ``sanction_cost`` (what imposing a
+            sanction costs this player) and ``sanction_imposed`` (the harm the sanction does to
+            the partner), finite and non-negative; ``None`` when the strategy never adjusts
+            payoffs. A pure function of its arguments and the strategy's parameters.
         """
         return None
 
@@ -76,19 +80,24 @@ class AutomatonStrategy(StateStrategy):
     Subclasses define four methods (states are any hashable values; actions are 0 = C, 1 = D):
 
     ``initial_state(partner)``
-        The state of the first round against a partner with this public information.
+        The state of the first round against a partner with this public information
+        (:class:`~tournaments.model.automaton.Partner`). The only place the partner is read:
+        whatever the other methods need of it (is it a club member? a sending state?) is part
+        of the state they receive.
     ``cooperation(state)``
         The probability of intending C in ``state`` (0 or 1 for a deterministic strategy;
         otherwise the draw comes from ``self._random``).
     ``transition(state, own, other)``
         The next state after a round with these realised actions.
     ``adjustment(state, own, other)`` (optional)
-        ``(paid, sanction_cost, sanction_imposed)`` made in ``state`` after a round with these
-        realised actions; ``None`` (the default) for none.
+        ``(paid, sanction_cost, sanction_imposed)`` (the order of
+        :data:`tournaments.model.accounting.ADJUSTMENT_COLUMNS`, non-negative) made in
+        ``state`` after a round with these realised actions; ``None`` (the default) for none.
 
     They may read the game of the match (``self.match_attributes["game"]``). Play, the payoff
-    adjustments and the exact form (:meth:`automaton`) all run these same methods
-    (a class that lacks one of the first three fails ``check-strategy``'s first match).
+    adjustments against a partner (:meth:`adjustments`) and the exact form against that kind of
+    partner (:meth:`automaton`) all run these same methods (a class that lacks one of the first
+    three fails ``check-strategy``'s first match).
     """
 
     def __init__(self) -> None:
@@ -133,7 +142,9 @@ class AutomatonStrategy(StateStrategy):
     def automaton(self, partner: Partner | None = None) -> FiniteStateForm | None:
         """The automaton against a partner with this public information (none by default),
         enumerated into a :class:`FiniteStateForm` (``None`` if it has too many states to
-        solve exactly)."""
+        solve exactly). Partners the automaton tells apart get different forms; its adjustments
+        in play against a partner (:meth:`adjustments`) are those of its form against that
+        partner, round by round."""
         return tabulate(self.initial_state(partner or Partner()), self.cooperation,
                         self.transition, self.adjustment)
 

@@ -1,13 +1,20 @@
 """Strategies as finite automata: the form that both play and the exact solver read.
 
 A finite-state strategy is written once, as an automaton over realised actions: an initial state
-(which may depend on the partner's public information), the probability of intending C in each
-state, a deterministic transition on the realised (own, partner) actions of a round, and
-optionally the payoff adjustments (side payments, sanctions) made in a state after a round's
-outcome. :class:`tournaments.strategy.AutomatonStrategy` plays axelrod matches by running that
-automaton; :func:`tabulate` enumerates the same automaton into a :class:`FiniteStateForm`, the
-arrays the exact solver (:mod:`tournaments.engines.exact`) works on. Play and form cannot drift
-apart: they are the same functions.
+(which may depend on the partner's public information, :class:`Partner`), the probability of
+intending C in each state, a deterministic transition on the realised (own, partner) actions of a
+round, and optionally the payoff adjustments (side payments, sanctions) made in a state after a
+round's outcome. :class:`tournaments.strategy.AutomatonStrategy` plays axelrod matches by running
+that automaton; :func:`tabulate` enumerates the same automaton into a :class:`FiniteStateForm`,
+the arrays the exact solver (:mod:`tournaments.engines.exact`) works on. Play and form cannot
+drift apart: they are the same functions.
+
+The partner's public information is fixed for a whole match, so it enters once, through the
+initial state, and every later state carries what the strategy needs of it: cooperation,
+transitions and adjustments may all depend on it ("pay outsiders only", "sanction only sending
+states"). The form is therefore the form *against a kind of partner*: one automaton gives one
+form per kind of partner it tells apart, each no larger than the states reachable from its
+initial state.
 
 This module is pure (numpy only).
 """
@@ -27,7 +34,13 @@ _ROUNDING = 1e-12
 
 @dataclass(frozen=True)
 class Partner:
-    """What a strategy may know about its partner before play: public information only."""
+    """What a strategy may know about its partner before play: public information only.
+
+    ``club`` is the partner's roster-entry club and ``role`` its role in an asymmetric game
+    (``"receiving"``, the row player, or ``"sending"``, the column player); ``None`` where the
+    config sets none (every role is ``None`` in a symmetric game). An automaton reads it in its
+    initial state (see the module docstring).
+    """
 
     club: str | None = None
     role: str | None = None
@@ -58,7 +71,7 @@ class FiniteStateForm:
         Row-stochastic transition given (state, own realised action, partner realised action).
     adjustments : ndarray, shape (n, 2, 2, 3), optional
         ``paid``, ``sanction_cost``, ``sanction_imposed`` in the round
-        (:data:`tournaments.model.accounting.ADJUSTMENT_COLUMNS`).
+        (:data:`tournaments.model.accounting.ADJUSTMENT_COLUMNS`), finite and non-negative.
     """
 
     initial: np.ndarray
@@ -80,8 +93,10 @@ class FiniteStateForm:
         ):
             raise ValueError("finite-state form: distributions must sum to 1")
         if self.adjustments is not None and (self.adjustments.shape != (n, 2, 2, 3)
-                                             or not np.all(np.isfinite(self.adjustments))):
-            raise ValueError("finite-state form: adjustments must be finite, shape (n, 2, 2, 3)")
+                                             or not np.all(np.isfinite(self.adjustments))
+                                             or np.any(self.adjustments < 0)):
+            raise ValueError("finite-state form: adjustments must be finite and non-negative, "
+                             "shape (n, 2, 2, 3)")
 
     @property
     def n_states(self) -> int:
@@ -104,6 +119,21 @@ def tabulate(initial: Hashable, cooperation: Callable[[Hashable], float],
 
     States are numbered in breadth-first order from ``initial`` over the four realised outcomes
     ``(own, partner)`` = (0, 0), (0, 1), (1, 0), (1, 1); only reachable states are kept.
+
+    Parameters
+    ----------
+    initial : hashable
+        The first round's state (against one kind of partner: see :class:`Partner`).
+    cooperation : callable
+        ``cooperation(state)``: the probability of intending C.
+    transition : callable
+        ``transition(state, own, other)``: the next state after these realised actions.
+    adjustment : callable, optional
+        ``adjustment(state, own, other)``: ``(paid, sanction_cost, sanction_imposed)``
+        (:data:`tournaments.model.accounting.ADJUSTMENT_COLUMNS`) made in ``state`` after these
+        realised actions, or ``None`` for none.
+    max_states : int
+        The most states enumerated.
 
     Returns
     -------
