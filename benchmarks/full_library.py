@@ -1,0 +1,177 @@
+"""The full axelrod library at scale: axelrod's serial Tournament beside the project, same run.
+
+The roster: axelrod's short-run-time strategies that do not cheat (``axl.short_run_time_strategies``
+less any the classifier says inspects or manipulates source or state: 222 in axelrod 4.13) plus
+the project's strategies that play a symmetric game with their defaults; 200 turns, noise 0.01,
+10 repetitions, self-play included on both sides (axelrod's round robin plays it).
+
+Measured in this run, each side in a fresh process (so that the import of axelrod and the memory
+of one side do not count for the other):
+
+* axelrod's ``Tournament.play(processes=1)`` (serial, building its result set);
+* the project's ``tournaments.pipeline.run`` with ``engine: auto`` (pairs with an exact form are
+  solved, the rest simulated) on an embedded dask cluster of 1 and of 2 workers (``--workers``),
+  survival analysis and self-enforcement included;
+
+printing wall times, the ratio to axelrod's serial time, the share of pairs solved exactly and the
+peak memory of the whole process tree (the process and its dask workers, sampled every 0.2 s).
+``--strategies N`` takes N strategies spread evenly over the roster, for a quick look.
+
+Usage: python benchmarks/full_library.py [--strategies N] [--repetitions 10] [--workers 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHEATING = ("inspects_source", "manipulates_source", "manipulates_state")
+
+
+def roster(limit: int | None) -> list[str]:
+    """Names of the benchmark's strategies: axelrod's short-run non-cheating ones, then the
+    project's that build and play the prisoner's dilemma with their defaults."""
+    from strategies.registry import project_strategies
+    from tournaments._axelrod import load
+    from tournaments.model.config import load_config
+    from tournaments.model.roster import build_specs
+
+    axl = load()
+    names = [s.name for s in axl.short_run_time_strategies
+             if not any(axl.Classifiers[k](s()) for k in CHEATING)]
+    for name in project_strategies():
+        try:
+            config = load_config({"name": "probe", "roster": [{"strategy": name},
+                                                              {"strategy": "Cooperator"}]},
+                                 origin="<benchmark>")
+            build_specs(config, source="<benchmark>")
+        except Exception:  # noqa: BLE001 - a strategy that needs a role or a club
+            continue
+        names.append(name)
+    if limit is not None and limit < len(names):
+        step = len(names) / limit
+        names = [names[int(k * step)] for k in range(limit)]
+    return names
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        members = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def measured(args: list[str]) -> dict:
+    """Run this script with ``args`` in a fresh process; its JSON result with the peak memory
+    of its process tree."""
+    process = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE,
+                               text=True, cwd=ROOT)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed with exit code {process.returncode}")
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak[0] / 2**20}
+
+
+def config(names: list[str], turns: int, noise: float, repetitions: int) -> dict:
+    return {"name": "full_library", "seed": 1, "roster": [{"strategy": n} for n in names],
+            "match": {"turns": turns, "noise": noise, "repetitions": repetitions,
+                      "engine": "auto", "self_play": True}}
+
+
+def play_axelrod(names: list[str], turns: int, noise: float, repetitions: int) -> dict:
+    """axelrod's own tournament of the same players (the project's strategies built as the
+    project builds them; axelrod ignores their payments)."""
+    from tournaments._axelrod import load
+    from tournaments.model.config import load_config
+    from tournaments.model.roster import build_specs
+
+    axl = load()
+    specs = build_specs(load_config(config(names, turns, noise, repetitions),
+                                    origin="<benchmark>"), source="<benchmark>")
+    players = [spec.make() for spec in specs]
+    start = time.perf_counter()
+    tournament = axl.Tournament(players, turns=turns, noise=noise, repetitions=repetitions,
+                                seed=1)
+    tournament.play(processes=1, progress_bar=False)
+    return {"seconds": time.perf_counter() - start}
+
+
+def play_project(names: list[str], turns: int, noise: float, repetitions: int,
+                 workers: int) -> dict:
+    from tournaments import _axelrod
+    from tournaments.pipeline import run
+
+    _axelrod.load()  # as in axelrod's measurement, the import is not timed
+    start = time.perf_counter()
+    result = run(config(names, turns, noise, repetitions), progress=False, workers=workers)
+    seconds = time.perf_counter() - start
+    engines = result.pairwise.drop_duplicates(["player", "opponent"])["engine"]
+    return {"seconds": seconds, "exact_share": float((engines == "exact").mean()),
+            "pairs": int(len(engines))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strategies", type=int, default=None)
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--noise", type=float, default=0.01)
+    parser.add_argument("--repetitions", type=int, default=10)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--side", choices=["axelrod", "project"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker-count", type=int, default=1, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    names = roster(args.strategies)
+    common = (names, args.turns, args.noise, args.repetitions)
+    if args.side == "axelrod":
+        print(json.dumps(play_axelrod(*common)))
+        return
+    if args.side == "project":
+        print(json.dumps(play_project(*common, args.worker_count)))
+        return
+    passed = [f"--turns={args.turns}", f"--noise={args.noise}",
+              f"--repetitions={args.repetitions}"]
+    if args.strategies is not None:
+        passed.append(f"--strategies={args.strategies}")
+    print(f"{len(names)} strategies ({len(names) * (len(names) + 1) // 2} pairs with self-play), "
+          f"{args.turns} turns, noise {args.noise}, {args.repetitions} repetitions", flush=True)
+    reference = measured([*passed, "--side=axelrod"])
+    print(f"  axelrod Tournament, serial          {reference['seconds']:8.1f} s   1.00x   "
+          f"peak {reference['peak_mb']:7.0f} MB", flush=True)
+    for workers in args.workers:
+        found = measured([*passed, "--side=project", f"--worker-count={workers}"])
+        print(f"  project, engine auto, {workers} dask worker(s) {found['seconds']:8.1f} s   "
+              f"{reference['seconds'] / found['seconds']:4.2f}x   peak {found['peak_mb']:7.0f} MB"
+              f"   {found['exact_share']:.1%} of {found['pairs']} pairs exact", flush=True)
+
+
+if __name__ == "__main__":
+    main()
