@@ -84,26 +84,57 @@ def _show_warnings() -> None:
 @click.option("--processes", type=click.IntRange(1, 256), default=None,
               help="Worker processes playing matches (overrides the config's).")
 @click.option("--force", is_flag=True, help="Replace an existing results directory.")
+@click.option("--figure-format", "figure_formats", multiple=True, metavar="png|svg|pdf",
+              help="Write figures in this format (repeat for several); overrides the config's "
+                   "output.figure_formats.")
+@click.option("--dpi", type=int, default=None,
+              help="Resolution of PNG figures; overrides the config's output.dpi.")
 def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
-        force: bool) -> None:
+        force: bool, figure_formats: tuple[str, ...], dpi: int | None) -> None:
     """Run CONFIG and write a ranked, reproducible results directory."""
     from tournaments.model.config import load_config
 
     _show_warnings()
-    loaded = load_config(config, overrides={"seed": seed, "processes": processes})
+    overrides = {"seed": seed, "processes": processes}
+    loaded = load_config(config, overrides=overrides)
+    if figure_formats or dpi is not None:
+        loaded = _with_output_flags(config, overrides, loaded, figure_formats, dpi)
     from tournaments import api  # pandas and axelrod: only once the config is valid
     from tournaments.output import store
+    from tournaments.pipeline import RUN_TIME
 
     out = out or Path("results") / loaded.name
     with store.writer_lock(out):
         store.check_target(out, force=force)
         result = api.run(loaded, source=str(config))
         path = api.save(result, out, force=force)
-    _print_ranking(result.summary)
+    _print_ranking(result)
     if result.survival is not None:
         click.echo("\nsurvival (small-mutation-limit ranking):")
         _print_survival(result.survival)
-    click.echo(f"\nwrote {path}/ ({result.wall_time:.1f} s of play); read {path}/report.md")
+    click.echo(f"\n{result.headline().replace('**', '')}")
+    click.echo(f"\nwrote {path}/ in {result.wall_time:.1f} s of run time ({RUN_TIME}); "
+               f"read {path}/report.md or {path}/report.html")
+
+
+def _with_output_flags(config: Path, overrides: dict, loaded, figure_formats: tuple[str, ...],
+                       dpi: int | None):
+    """The config with ``--figure-format`` and ``--dpi`` in its ``output`` section (the keys
+    not given keep the config's values), validated as the config's keys are; a bad value is
+    reported against its flag."""
+    from tournaments.errors import ConfigError
+    from tournaments.model.config import load_config
+
+    given = {"figure_formats": list(figure_formats) or None, "dpi": dpi}
+    output = {**loaded.output.model_dump(mode="json"),
+              **{k: v for k, v in given.items() if v is not None}}
+    try:
+        return load_config(config, overrides={**overrides, "output": output})
+    except ConfigError as err:
+        if not err.key.startswith("output."):
+            raise
+        flag = "--dpi" if err.key == "output.dpi" else "--figure-format"
+        raise ConfigError("command line", flag, err.value, err.allowed) from None
 
 
 @cli.command()
@@ -145,31 +176,20 @@ def sweep(config: Path, out: Path | None, scheduler: str | None, workers: int | 
 def equilibria(game_or_config: str, as_json: bool, repeated: bool) -> None:
     """Nash equilibria (pure and mixed) of a built-in game or of a config's game; with
     --repeated, self-enforcement of a config's strategies in the repeated game."""
-    if repeated:
-        _repeated_equilibria(game_or_config, as_json)
-        return
-    from tournaments.analysis import equilibria as eq
+    from tournaments import api
 
-    game = eq.load_game(game_or_config)
-    if as_json:
+    found = api.equilibria(game_or_config, repeated=repeated)
+    if repeated:
+        _print_self_enforcement(found.config, found.self_enforcement, as_json)
+    elif as_json:
         import json
 
-        click.echo(json.dumps([e.to_json() for e in eq.nash_equilibria(game)], indent=2))
+        click.echo(json.dumps([e.to_json() for e in found.analysis.equilibria], indent=2))
     else:
-        click.echo(eq.equilibria_report(game))
+        click.echo(found.report())
 
 
-def _repeated_equilibria(config_path: str, as_json: bool) -> None:
-    from tournaments.model.config import load_config
-
-    if not Path(config_path).is_file():
-        raise UserError(f"{config_path}: no such config file; --repeated needs a config (its "
-                        "roster, game, continuation and noise)")
-    config = load_config(Path(config_path))
-    from tournaments.analysis.repeated import roster_self_enforcement
-    from tournaments.model.roster import build_specs
-
-    table = roster_self_enforcement(config, build_specs(config, source=config_path))
+def _print_self_enforcement(config, table, as_json: bool) -> None:
     if as_json:
         click.echo(table.to_json(orient="records", indent=2))
         return
@@ -308,11 +328,14 @@ def check_strategy(target: str, params: tuple[str, ...]) -> None:
         sys.exit(3)
 
 
-def _print_ranking(summary) -> None:
-    columns = ["rank", "strategy", "mean_payoff", "ci_low", "ci_high", "cooperation_rate",
-               "paid", "received"]
-    table = summary[columns].rename(columns={"mean_payoff": "payoff/round",
-                                             "cooperation_rate": "coop rate"})
+def _print_ranking(result) -> None:
+    """The ranking: net payoff, its interval (``exact`` where there is no sampling error), the
+    cooperation rate and every money column that is non-zero."""
+    from tournaments.output.report import ranking_table
+
+    table = ranking_table(result, compact=True).rename(columns={
+        "mean_payoff": "payoff/round", "interval": "95 % interval",
+        "cooperation_rate": "coop rate"})
     click.echo(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
 
 

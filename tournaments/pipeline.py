@@ -1,7 +1,7 @@
 """The pipeline of a run: the data's path from a config to a result, one named step each.
 
     config → roster → plan (pairs, topology) → exact pairs → simulated pairs → tables
-           → survival analysis → Moran runs → result
+           → survival analysis → Moran runs → self-enforcement → result
 
 :func:`run` calls the steps in this order; each step is a function of what the earlier ones
 produced, and the :class:`~tournaments.result.TournamentResult` is built once, at the end.
@@ -14,8 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from tournaments import _axelrod
 from tournaments.errors import ConfigError
 from tournaments.model import budget, topology
 from tournaments.model.config import Config, load_config
@@ -52,17 +54,18 @@ def plan(config: Config, specs: list[PlayerSpec]) -> Plan:
     Symmetric game: every unordered pair once and each entry against a copy of itself (the
     survival analysis needs the whole payoff matrix), the smaller label in the row seat so that
     a match and its seed do not depend on roster order. A pair counts in the tournament's means
-    when the topology links it (self-play only with ``match.self_play``). Asymmetric game:
-    every receiving state (row) against every sending state (column).
+    when the topology links it (self-play only with ``match.self_play``). Two populations
+    (entries with roles, any game): every entry of the game's row role (row seat) against every
+    entry of its column role, never within a role.
     """
     game = config.game.build()
     n = len(specs)
-    if game.symmetric:
+    if not config.two_populations:
         pairs = [(i, j) if specs[i].label <= specs[j].label else (j, i)
                  for i in range(n) for j in range(i, n)]
     else:
-        rows = [s.index for s in specs if s.role == "receiving"]
-        cols = [s.index for s in specs if s.role == "sending"]
+        rows = [s.index for s in specs if s.role == game.roles[0]]
+        cols = [s.index for s in specs if s.role == game.roles[1]]
         pairs = [(i, j) for i in rows for j in cols]
 
     def counts(a: PlayerSpec, b: PlayerSpec) -> bool:
@@ -125,6 +128,50 @@ def entries_frame(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame:
     })
 
 
+def match_rows(config: Config, entries: pd.DataFrame, matches: pd.DataFrame,
+               pairwise: pd.DataFrame) -> pd.DataFrame:
+    """The result's ``matches``: one row per match and seat, ``engine`` saying how it was
+    obtained.
+
+    Simulated pairs keep their matches (``matches``, one row per repetition and seat). A pair
+    solved exactly has no matches to show; it gets one row per ordered pair (a self-play pair:
+    one, the mean over its seats, as in ``pairwise``) holding the **exact expectation of one
+    match's totals**: ``rounds`` the expected length Σ_{t<T} δ^t (T the cap or fixed length,
+    infinite without one), each quantity its per-round value times that, ``discount_weight``
+    Σ_{t<T} (δγ)^t and ``discounted_net`` the discounted payoff times it (γ the player's
+    discount); ``repetition`` and ``won`` are empty. Summed over a pair's rows and divided by
+    ``rounds`` they give ``pairwise``'s values, as the simulated rows do.
+    """
+    from tournaments.model.accounting import DISCOUNTED, MATCH_FIELDS, NAMES, NET
+
+    m = config.match
+
+    def length(ratio) -> np.ndarray:  # Σ_{t<T} ratio^t
+        ratio = np.asarray(ratio, dtype=float)
+        if m.turns is None:
+            return 1 / (1 - ratio)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(ratio == 1, float(m.turns), (1 - ratio ** m.turns) / (1 - ratio))
+
+    exact = pairwise[pairwise["engine"] == "exact"].reset_index(drop=True)
+    rounds = length(np.full(len(exact), m.continuation))
+    gamma = exact["player"].map(dict(zip(entries["strategy"], entries["discount"],
+                                         strict=True))).to_numpy(dtype=float)
+    weight = length(m.continuation * gamma)
+    discounted = exact[DISCOUNTED] if DISCOUNTED in exact else exact[NET]
+    expected = pd.DataFrame({
+        "player": exact["player"], "opponent": exact["opponent"], "rounds": rounds,
+        **{name: exact[name] * rounds for name in NAMES}, "net": exact[NET] * rounds,
+        "discounted_net": discounted * weight, "discount_weight": weight})
+    simulated = matches.assign(engine="simulate") if len(matches) else None
+    frame = pd.concat([f for f in (simulated, expected.assign(engine="exact")) if f is not None],
+                      ignore_index=True)
+    frame["repetition"] = frame.get("repetition", pd.Series(pd.NA, index=frame.index)
+                                    ).astype("Int64")
+    frame["won"] = frame.get("won", pd.Series(pd.NA, index=frame.index)).astype("Int64")
+    return frame[["player", "opponent", "engine", "repetition", *MATCH_FIELDS, "won"]]
+
+
 def tables(plan: Plan, entries: pd.DataFrame, matches: pd.DataFrame,
            exact_rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 6: ``pairwise`` and ``summary``."""
@@ -170,6 +217,12 @@ def self_enforcement(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame | 
     return roster_self_enforcement(config, specs, thresholds=False)
 
 
+#: What a run's ``wall_time`` (the manifest's ``wall_time_seconds``, the run time ``tournaments
+#: run`` prints) leaves out: it is measured from the roster to the result, and axelrod is
+#: imported before the clock starts.
+RUN_TIME = "not counting the one-off import of axelrod"
+
+
 def run(config: Config | str | Path | dict, *, seed: int | None = None,
         processes: int | None = None, progress: bool = True,
         source: str | None = None, scheduler: str | None = None,
@@ -184,6 +237,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     if source is None:
         source = "<dict>" if isinstance(config, dict | Config) else str(config)
     config = load(config, seed=seed, processes=processes, source=source)
+    _axelrod.load()  # the one-off import (seconds on a cold start): not part of the run time
     start = time.perf_counter()
     specs = build_specs(config, source=source)
     the_plan = plan(config, specs)
@@ -201,8 +255,10 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         moran_runs, moran_populations = moran(config, specs, pairwise, progress=progress,
                                               source=source)
         analysis = with_moran_fixations(analysis, moran_runs)
+    enforcement = self_enforcement(config, specs)
+    matches = match_rows(config, entries, matches, pairwise)
     return TournamentResult(
         config=config, entries=entries, matches=matches, pairwise=pairwise, summary=summary,
         warnings=config.warnings(), wall_time=time.perf_counter() - start, survival=analysis,
         moran_runs=moran_runs, moran_populations=moran_populations,
-        self_enforcement=self_enforcement(config, specs))
+        self_enforcement=enforcement)

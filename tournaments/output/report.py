@@ -215,7 +215,8 @@ def _self_enforcement_sentence(result) -> str:
     if analysable.empty:
         return ""
     m = result.config.match
-    where = f"at δ = {m.continuation:g} and ε = {m.noise:g}"
+    horizon = f"at δ = {m.continuation:g}" if m.continuation < 1 else f"over {m.turns} rounds"
+    where = f"{horizon} and ε = {m.noise:g}"
     held = analysable[analysable["self_enforcing"].astype(str) == "True"]["strategy"].tolist()
     if not held:
         return (f"No strategy is self-enforcing {where}: against a copy of itself, each would "
