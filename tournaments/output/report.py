@@ -200,8 +200,9 @@ def _survival_sentence(survival) -> str:
     text = (f"the small-mutation-limit ranking puts {leaders} first (stationary weight "
             f"{weight:.{DIGITS}f}{' each' if len(first) > 1 else ''}) and the surviving "
             f"population cooperates at a rate of {rate:.{DIGITS}f}")
-    favoured = table[table["stationary_weight"] > 1 / len(table)].sort_values("rank",
-                                                                              kind="stable")
+    # selected above the uniform weight (beyond rounding: a neutral population favours none)
+    favoured = table[table["stationary_weight"] > 1 / len(table) + 1e-9].sort_values(
+        "rank", kind="stable")
     carriers = favoured[favoured["self_cooperation_rate"] >= COOPERATIVE]["strategy"].tolist()
     if rate >= COOPERATIVE:
         return ("Under evolution cooperation survives: " + text
