@@ -7,14 +7,14 @@ import yaml
 
 from tests.conftest import small_config
 from tournaments.errors import ConfigError, UserError
-from tournaments.model.config import load_config
+from tournaments.model.config import GameConfig, load_config
 
 
 def test_defaults_filled_and_round_trip(tmp_path):
     config = load_config(small_config(match={"continuation": 0.9}))
     resolved = config.resolved()
     assert resolved["game"] == {"kind": "prisoners_dilemma", "R": 3.0, "S": 0.0, "T": 5.0,
-                                "P": 1.0}
+                                "P": 1.0, "roles": ["receiving", "sending"]}
     assert resolved["match"] == {"turns": None, "continuation": 0.9, "noise": 0.0,
                                  "repetitions": 10, "self_play": False, "engine": "simulate"}
     assert resolved["roster"][0]["discount"] == 1.0
@@ -39,11 +39,41 @@ def test_symmetric_game_forms(game, kind, a):
 
 
 def test_leader_leads_is_figure_5_of_source_004():
-    roster = [{"strategy": "Cooperator", "role": "receiving"},
-              {"strategy": "Defector", "role": "sending"}]
+    roster = [{"strategy": "Cooperator", "role": "leader"},
+              {"strategy": "Defector", "role": "public"}]
     built = load_config(small_config(game="leader_leads", roster=roster)).game.build()
     assert built.A.tolist() == [[3, 3], [2, 2]] and built.B.tolist() == [[3, 4], [1, 2]]
-    assert not built.symmetric
+    assert not built.symmetric and built.roles == ("leader", "public")
+
+
+@pytest.mark.parametrize("game, roles", [
+    ("prisoners_dilemma", ("receiving", "sending")), ("stag_hunt", ("leader", "public")),
+    ({"R": 4, "S": 0, "T": 5, "P": 1}, ("row", "column")),
+    ({"A": [[3, 0], [4, 1]], "B": [[2, 4], [0, 1]]}, ("row", "column")),
+    ({"kind": "stag_hunt", "roles": ["president", "congress"]}, ("president", "congress")),
+])
+def test_every_game_names_its_two_roles(game, roles):
+    section = GameConfig.model_validate({"kind": game} if isinstance(game, str) else game)
+    assert section.build().roles == roles
+
+
+@pytest.mark.parametrize("game, roster, key, allowed", [
+    ("stag_hunt", [{"strategy": "Cooperator", "role": "receiving"},
+                   {"strategy": "Defector", "role": "public"}],
+     "roster[0].role", "leader (the row player) or public (the column player)"),
+    ("prisoners_dilemma", [{"strategy": "Cooperator", "role": "receiving"},
+                           {"strategy": "Defector"}], "roster[1].role", "every entry needs one"),
+    ("prisoners_dilemma", [{"strategy": "Cooperator", "role": "receiving"},
+                           {"strategy": "Defector", "role": "receiving"}], "roster",
+     "at least one entry of each role"),
+    ({"kind": "stag_hunt", "roles": ["a", "a"]}, None, "game", "two different role names"),
+    ({"kind": "stag_hunt", "roles": ["=cmd", "b"]}, None, "game", "do not start with ="),
+])
+def test_roles_are_checked_against_the_game(game, roster, key, allowed):
+    overrides = {"game": game} if roster is None else {"game": game, "roster": roster}
+    with pytest.raises(ConfigError) as err:
+        load_config(small_config(**overrides))
+    assert err.value.key == key and allowed in str(err.value)
 
 
 def test_two_r_warning():
@@ -63,7 +93,7 @@ def test_two_r_warning():
     ({"roster": [{"strategy": "Cooperator"}]}, "roster", "at least 2"),
     ({"roster": [{"strategy": "Cooperator", "label": "A"}, {"strategy": "Defector", "label": "A"}]},
      "roster[1].label", "not used before"),
-    ({"game": {"A": [[3, 0], [5, 1]], "B": [[1, 2], [3, 4]]}}, "roster[0].role", "receiving"),
+    ({"game": {"A": [[3, 0], [5, 1]], "B": [[1, 2], [3, 4]]}}, "roster[0].role", "row"),
 ])
 def test_bad_values_name_key_value_and_what_is_allowed(override, key, fragment):
     with pytest.raises(ConfigError) as err:

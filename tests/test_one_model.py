@@ -105,7 +105,7 @@ def test_two_runs_in_two_threads_give_what_each_gives_alone(tmp_path):
 
 
 @pytest.mark.parametrize("change, key", [
-    ({"roster": [{"strategy": "Tit For Tat", "role": "receiving"},
+    ({"roster": [{"strategy": "Tit For Tat", "role": "leader"},
                  {"strategy": "Defector", "role": "sending"}]}, "roster[0].role"),
     ({"kind": "ecological"}, "kind"),
     ({"evolution": {"runs": 500}}, "evolution.runs"),

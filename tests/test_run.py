@@ -85,10 +85,24 @@ def test_self_play_and_labels_made_unique():
     assert row.mean_payoff == pytest.approx(2.0) and row.opponents == 3
 
 
+def test_roles_make_any_game_two_populations_that_meet_only_across():
+    # the symmetric Prisoner's Dilemma with roles: receiving states meet sending states only
+    roster = [{"strategy": "Cooperator", "role": "receiving", "label": "Open"},
+              {"strategy": "Defector", "role": "receiving", "label": "Closed"},
+              {"strategy": "Tit For Tat", "role": "sending", "label": "Reciprocal"}]
+    result = api.run(small_config(roster=roster), progress=False)
+    assert set(zip(result.pairwise.player, result.pairwise.opponent, strict=True)) == {
+        ("Open", "Reciprocal"), ("Reciprocal", "Open"), ("Closed", "Reciprocal"),
+        ("Reciprocal", "Closed")}
+    # 10 rounds: Tit For Tat against Defector is (S, then P) = 0 + 9 for it, 5 + 9 for Defector
+    assert pair(result, "Closed", "Reciprocal").mean_payoff == pytest.approx(1.4)
+    assert pair(result, "Reciprocal", "Closed").mean_payoff == pytest.approx(0.9)
+
+
 def test_asymmetric_game_pairs_roles_across():
-    roster = [{"strategy": "Cooperator", "role": "receiving", "label": "Leader"},
-              {"strategy": "Defector", "role": "sending", "label": "Public"},
-              {"strategy": "Cooperator", "role": "sending", "label": "Assured public"}]
+    roster = [{"strategy": "Cooperator", "role": "leader", "label": "Leader"},
+              {"strategy": "Defector", "role": "public", "label": "Public"},
+              {"strategy": "Cooperator", "role": "public", "label": "Assured public"}]
     result = api.run(small_config(game="leader_leads", roster=roster), progress=False)
     assert set(zip(result.pairwise.player, result.pairwise.opponent, strict=True)) == {
         ("Leader", "Public"), ("Public", "Leader"), ("Leader", "Assured public"),

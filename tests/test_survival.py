@@ -79,8 +79,8 @@ def test_analyze_rewrites_the_same_files(tmp_path, cli):
 
 
 def test_asymmetric_games_have_no_survival_analysis():
-    roster = [{"strategy": "Cooperator", "role": "receiving"},
-              {"strategy": "Defector", "role": "sending"}]
+    roster = [{"strategy": "Cooperator", "role": "leader"},
+              {"strategy": "Defector", "role": "public"}]
     assert api.run(small_config(game="leader_leads", roster=roster),
                    progress=False).survival is None
 

@@ -181,8 +181,9 @@ def exact_pairs(config: Config, plan: Plan) -> dict[tuple[int, int], tuple[int, 
     from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form, match_player
 
     states: dict[int, int | None] = {}
+    row, column = plan.game.roles
     for spec in plan.specs:
-        opposite = {"receiving": "sending", "sending": "receiving"}.get(spec.role)
+        opposite = {row: column, column: row}.get(spec.role)
         try:
             player = match_player(spec, plan.game, config.match)
             form = finite_state_form(player, partner=Partner(role=opposite), game=plan.game)

@@ -104,9 +104,17 @@ class GameConfig(_Strict):
     P: Payoff | None = None
     A: list[list[Payoff]] | None = None
     B: list[list[Payoff]] | None = None
+    #: Names of the row and the column role (default: the game's, :data:`games.ROLES`).
+    roles: tuple[Annotated[str, Field(min_length=1, max_length=100)],
+                 Annotated[str, Field(min_length=1, max_length=100)]] | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> GameConfig:
+        self._complete_payoffs()
+        object.__setattr__(self, "roles", self._roles() or games.ROLES[self.kind])
+        return self
+
+    def _complete_payoffs(self) -> None:
         rstp = {k: getattr(self, k) for k in "RSTP"}
         given = {k for k, v in rstp.items() if v is not None}
         matrices = self.A is not None or self.B is not None
@@ -138,7 +146,7 @@ class GameConfig(_Strict):
             object.__setattr__(self, "kind", kind)
             for k, v in values.items():
                 object.__setattr__(self, k, float(v))
-            return self
+            return
         if given:
             raise ValueError(f"A, B overrides for a {kind} game, not R, S, T, P")
         base = games.ASYMMETRIC_BUILTINS.get(kind, {})
@@ -150,12 +158,22 @@ class GameConfig(_Strict):
                 raise ValueError(f"{name} must be a 2x2 matrix [[CC, CD], [DC, DD]]")
             object.__setattr__(self, name, [[float(x) for x in row] for row in matrix])
         object.__setattr__(self, "kind", kind)
-        return self
+
+    def _roles(self) -> tuple[str, str] | None:
+        if self.roles is None:
+            return None
+        if self.roles[0] == self.roles[1]:
+            raise ValueError(f"two different role names, got {list(self.roles)}")
+        for name in self.roles:
+            if name.startswith(FORMULA_START):
+                raise ValueError(f"role names that do not start with =, +, -, @, a tab or a "
+                                 f"carriage return (got {name!r}: a spreadsheet would run it)")
+        return tuple(self.roles)
 
     def build(self) -> games.StageGame:
         if self.A is not None:
-            return games.asymmetric_game(self.kind, self.A, self.B)
-        return games.symmetric_game(self.kind, self.R, self.S, self.T, self.P)
+            return games.asymmetric_game(self.kind, self.A, self.B, self.roles)
+        return games.symmetric_game(self.kind, self.R, self.S, self.T, self.P, self.roles)
 
     def warnings(self) -> list[str]:
         """Soft problems: a Prisoner's Dilemma in which alternating exploitation beats mutual
@@ -175,7 +193,7 @@ class RosterEntry(_Strict):
     label: str | None = Field(default=None, min_length=1)
     count: int = Field(default=1, ge=1)
     club: str | None = Field(default=None, min_length=1)
-    role: Literal["receiving", "sending"] | None = None
+    role: str | None = Field(default=None, min_length=1)
     discount: float = Field(default=1.0, gt=0.0, le=1.0)
 
 
@@ -294,6 +312,13 @@ class Config(_Strict):
     _plugins: dict[str, plugins.Source] = PrivateAttr(default_factory=dict)
 
     @property
+    def two_populations(self) -> bool:
+        """Whether the roster is two populations, one per role of the game (its entries carry
+        roles: every entry of an asymmetric game does): row-role entries play column-role
+        entries only, and evolution runs in each population against the other."""
+        return any(entry.role is not None for entry in self.roster)
+
+    @property
     def plugins(self) -> dict[str, plugins.Source]:
         """Strategy name → the code of each file plug-in the roster names
         (:mod:`tournaments.model.plugins`)."""
@@ -396,26 +421,28 @@ def _check_roster(config: Config, origin: str) -> None:
     if config.kind == "moran" and sum(e.count for e in config.roster) < 2:
         raise ConfigError(origin, "roster", "a population of 1",
                           "counts adding up to at least 2 for a Moran process")
-    if config.game.build().symmetric:
-        for i, entry in enumerate(config.roster):
-            if entry.role is not None:
-                raise ConfigError(origin, f"roster[{i}].role", entry.role,
-                                  "no role in a symmetric game: roles name the two sides of an "
-                                  "asymmetric game ({A, B} or leader_leads), receiving = row "
-                                  "player, sending = column player")
+    game = config.game.build()
+    row, column = game.roles
+    allowed = f"{row} (the row player) or {column} (the column player), the roles of this game"
+    for i, entry in enumerate(config.roster):
+        if entry.role is not None and entry.role not in game.roles:
+            raise ConfigError(origin, f"roster[{i}].role", entry.role,
+                              f"{allowed} (game.roles renames them)")
+    if game.symmetric and not config.two_populations:
         return
-    if config.kind != "tournament":
-        raise ConfigError(origin, "kind", config.kind,
-                          "tournament: the evolutionary kinds need a symmetric game")
     for i, entry in enumerate(config.roster):
         if entry.role is None:
+            why = ("an asymmetric game" if not game.symmetric else
+                   "a game played as two populations (some entry has a role)")
             raise ConfigError(origin, f"roster[{i}].role", None,
-                              "with an asymmetric game every entry needs a role: receiving "
-                              "(the row player) or sending (the column player)")
-    for role in ("receiving", "sending"):
+                              f"{allowed}: in {why} every entry needs one")
+    for role in game.roles:
         if all(e.role != role for e in config.roster):
-            raise ConfigError(origin, "roster", f"no {role} state",
-                              "at least one receiving and one sending state in an asymmetric game")
+            raise ConfigError(origin, "roster", f"no {role} entry",
+                              f"at least one entry of each role ({row}, {column})")
+    if config.kind != "tournament":
+        raise ConfigError(origin, "kind", config.kind,
+                          "tournament: Moran runs of two populations are not available yet")
 
 
 def _check_free_form(config: Config, origin: str) -> None:

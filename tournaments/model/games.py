@@ -27,6 +27,16 @@ ASYMMETRIC_BUILTINS: dict[str, dict[str, list[list[float]]]] = {
 
 BUILTIN_NAMES = tuple(SYMMETRIC_BUILTINS) + tuple(ASYMMETRIC_BUILTINS)
 
+#: The two roles of each kind of game, row role first: who plays the row and who the column
+#: when the roster's entries carry roles (a config's ``game.roles`` renames them).
+ROLES: dict[str, tuple[str, str]] = {
+    "prisoners_dilemma": ("receiving", "sending"),
+    "stag_hunt": ("leader", "public"),
+    "leader_leads": ("leader", "public"),
+    "symmetric": ("row", "column"),
+    "asymmetric": ("row", "column"),
+}
+
 
 @dataclass(frozen=True)
 class StageGame:
@@ -38,11 +48,14 @@ class StageGame:
         ``prisoners_dilemma``, ``stag_hunt``, ``leader_leads``, ``symmetric`` or ``asymmetric``.
     A, B : ndarray, shape (2, 2)
         Payoffs of the row and column player; ``A[i, j]`` when row plays i and column plays j.
+    roles : (str, str)
+        Names of the row and the column role (:data:`ROLES`).
     """
 
     name: str
     A: np.ndarray
     B: np.ndarray
+    roles: tuple[str, str] = ("row", "column")
 
     @property
     def symmetric(self) -> bool:
@@ -75,19 +88,22 @@ class StageGame:
 
     def as_config(self) -> dict:
         """The fully resolved form written back into a run's ``config.yaml``."""
+        roles = list(self.roles)
         if self.symmetric:
             r, s, t, p = self.rstp
-            return {"kind": self.name, "R": r, "S": s, "T": t, "P": p}
-        return {"kind": self.name, "A": self.A.tolist(), "B": self.B.tolist()}
+            return {"kind": self.name, "R": r, "S": s, "T": t, "P": p, "roles": roles}
+        return {"kind": self.name, "A": self.A.tolist(), "B": self.B.tolist(), "roles": roles}
 
 
-def symmetric_game(name: str, R: float, S: float, T: float, P: float) -> StageGame:
+def symmetric_game(name: str, R: float, S: float, T: float, P: float,
+                   roles: tuple[str, str] | None = None) -> StageGame:
     a = np.array([[R, S], [T, P]], dtype=float)
-    return StageGame(name=name, A=a, B=a.T.copy())
+    return StageGame(name=name, A=a, B=a.T.copy(), roles=tuple(roles or ROLES[name]))
 
 
-def asymmetric_game(name: str, A, B) -> StageGame:
-    return StageGame(name=name, A=np.array(A, dtype=float), B=np.array(B, dtype=float))
+def asymmetric_game(name: str, A, B, roles: tuple[str, str] | None = None) -> StageGame:
+    return StageGame(name=name, A=np.array(A, dtype=float), B=np.array(B, dtype=float),
+                     roles=tuple(roles or ROLES[name]))
 
 
 def builtin(name: str) -> StageGame:
