@@ -7,9 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import loopback_dask
-from tournaments.output import store
-from tournaments.pipeline import run
+from tests.conftest import free_port, loopback_dask, run_cli
 
 #: A plug-in given by a path relative to the config: a worker has no such file.
 PLUGIN = '''
@@ -43,21 +41,30 @@ def _study(tmp_path: Path) -> Path:
     return path
 
 
-def _tables(result, directory: Path) -> dict[str, bytes]:
-    directory.mkdir()
-    out = {}
-    for name in ("matches", "pairwise", "summary"):
-        store.write_csv(getattr(result, name), directory / f"{name}.csv")
-        out[name] = (directory / f"{name}.csv").read_bytes()
-    return out
+def _csv_bytes(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.glob("*.csv"))}
 
 
-def test_a_tournament_on_an_embedded_cluster_and_on_loopback_gives_one_process_bytes(tmp_path):
-    config = _study(tmp_path)
-    alone = _tables(run(config, progress=False), tmp_path / "alone")
-    assert alone["matches"].count(b"\n") == 1 + 10 * 4 * 2  # 10 pairs, 4 repetitions, 2 seats
-    embedded = _tables(run(config, progress=False, workers=2), tmp_path / "embedded")
-    assert embedded == alone
-    with loopback_dask() as address:
-        external = _tables(run(config, progress=False, scheduler=address), tmp_path / "external")
-    assert external == alone
+def test_a_tournament_on_an_embedded_cluster_and_on_loopback_gives_one_process_bytes(tmp_path,
+                                                                                    cli):
+    _study(tmp_path)
+    assert cli("run", "cluster.yaml", "--out", "alone", cwd=tmp_path).returncode == 0
+    alone = _csv_bytes(tmp_path / "alone")
+    assert {"pairwise.csv", "summary.csv", "survival.csv"} <= set(alone)
+    assert alone["pairwise.csv"].count(b",simulate,") == 16  # every ordered pair simulated
+    embedded = cli("run", "cluster.yaml", "--out", "embedded", "--workers", "2", cwd=tmp_path)
+    assert embedded.returncode == 0 and _csv_bytes(tmp_path / "embedded") == alone
+    with loopback_dask() as address:  # the command line as a user runs it, in its own process
+        external = run_cli("run", "cluster.yaml", "--out", "external", "--scheduler", address,
+                           cwd=tmp_path)
+    assert external.returncode == 0, external.stderr
+    assert _csv_bytes(tmp_path / "external") == alone
+
+
+def test_an_unreachable_scheduler_is_one_line_before_any_work(tmp_path, cli):
+    _study(tmp_path)
+    result = cli("run", "cluster.yaml", "--scheduler", f"tcp://127.0.0.1:{free_port()}",
+                 cwd=tmp_path)
+    assert result.returncode == 2 and "cannot reach the dask scheduler" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "results" / "cluster").exists()

@@ -89,9 +89,18 @@ def _show_warnings() -> None:
                    "output.figure_formats.")
 @click.option("--dpi", type=int, default=None,
               help="Resolution of PNG figures; overrides the config's output.dpi.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Play the simulated pairs on a running dask scheduler, e.g. "
+                   "tcp://10.0.0.5:8786.")
+@click.option("--workers", type=click.IntRange(1, 1024), default=None,
+              help="Play the simulated pairs on an embedded dask cluster of N processes.")
 def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
-        force: bool, figure_formats: tuple[str, ...], dpi: int | None) -> None:
-    """Run CONFIG and write a ranked, reproducible results directory."""
+        force: bool, figure_formats: tuple[str, ...], dpi: int | None, scheduler: str | None,
+        workers: int | None) -> None:
+    """Run CONFIG and write a ranked, reproducible results directory.
+
+    Simulated pairs are played in this process, by --processes forked processes, or on dask
+    (--scheduler, --workers): the same results each way."""
     from tournaments.model.config import load_config
 
     _show_warnings()
@@ -99,6 +108,9 @@ def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
     loaded = load_config(config, overrides=overrides)
     if figure_formats or dpi is not None:
         loaded = _with_output_flags(config, overrides, loaded, figure_formats, dpi)
+    if scheduler and workers:
+        raise click.UsageError("give --scheduler (a running cluster) or --workers (an embedded "
+                               "one), not both")
     from tournaments import api  # pandas and axelrod: only once the config is valid
     from tournaments.output import store
     from tournaments.pipeline import RUN_TIME
@@ -106,7 +118,11 @@ def run(config: Path, out: Path | None, seed: int | None, processes: int | None,
     out = out or Path("results") / loaded.name
     with store.writer_lock(out):
         store.check_target(out, force=force)
-        result = api.run(loaded, source=str(config))
+        if scheduler:  # an unreachable scheduler is one line before any work
+            from tournaments.engines.cluster import connect
+
+            connect(scheduler).close()
+        result = api.run(loaded, source=str(config), scheduler=scheduler, workers=workers)
         path = api.save(result, out, force=force)
     _print_ranking(result)
     if result.survival is not None:
