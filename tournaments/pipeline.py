@@ -239,26 +239,60 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
     config = load(config, seed=seed, processes=processes, source=source)
     _axelrod.load()  # the one-off import (seconds on a cold start): not part of the run time
     start = time.perf_counter()
-    specs = build_specs(config, source=source)
-    the_plan = plan(config, specs)
-    budget.check(config, the_plan, source=source)  # refuse, before any play, what would not fit
-    exact_rows, rest = solve_exactly(config, the_plan, source=source)
-    matches = simulate(config, the_plan, rest, progress=progress, source=source,
-                       scheduler=scheduler, workers=workers)
-    entries = entries_frame(config, specs)
-    pairwise, summary = tables(the_plan, entries, matches, exact_rows)
-    analysis = survival(config, summary, pairwise, entries, source=source)
-    moran_runs = moran_populations = None
-    if config.kind == "moran":
-        from tournaments.analysis.survival import with_moran_fixations
+    with _Phases(progress, 7 + (config.kind == "moran")) as phase:
+        phase("roster")
+        specs = build_specs(config, source=source)
+        the_plan = plan(config, specs)
+        budget.check(config, the_plan, source=source)  # refuse what would not fit, before play
+        phase("exact pairs")
+        exact_rows, rest = solve_exactly(config, the_plan, source=source)
+        phase("simulated pairs")
+        matches = simulate(config, the_plan, rest, progress=progress, source=source,
+                           scheduler=scheduler, workers=workers)
+        phase("tables")
+        entries = entries_frame(config, specs)
+        pairwise, summary = tables(the_plan, entries, matches, exact_rows)
+        phase("survival analysis")
+        analysis = survival(config, summary, pairwise, entries, source=source)
+        moran_runs = moran_populations = None
+        if config.kind == "moran":
+            from tournaments.analysis.survival import with_moran_fixations
 
-        moran_runs, moran_populations = moran(config, specs, pairwise, progress=progress,
-                                              source=source)
-        analysis = with_moran_fixations(analysis, moran_runs)
-    enforcement = self_enforcement(config, specs)
-    matches = match_rows(config, entries, matches, pairwise)
+            phase("Moran runs")
+            moran_runs, moran_populations = moran(config, specs, pairwise, progress=progress,
+                                                  source=source)
+            analysis = with_moran_fixations(analysis, moran_runs)
+        phase("self-enforcement")
+        enforcement = self_enforcement(config, specs)
+        phase("match rows")
+        matches = match_rows(config, entries, matches, pairwise)
     return TournamentResult(
         config=config, entries=entries, matches=matches, pairwise=pairwise, summary=summary,
         warnings=config.warnings(), wall_time=time.perf_counter() - start, survival=analysis,
         moran_runs=moran_runs, moran_populations=moran_populations,
         self_enforcement=enforcement)
+
+
+class _Phases:
+    """A progress line naming the step a run is in (standard error; off without ``progress``):
+    ``phase(name)`` closes the step before and opens ``name``."""
+
+    def __init__(self, progress: bool, total: int) -> None:
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, desc="run", unit="step", leave=False,
+                        disable=True if not progress else None,
+                        bar_format="{desc}: step {n_fmt}/{total_fmt} {postfix} [{elapsed}]")
+        self.started = False
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, name: str) -> None:
+        if self.started:
+            self.bar.update()
+        self.started = True
+        self.bar.set_postfix_str(name)
+
+    def __exit__(self, *exc) -> None:
+        self.bar.close()
