@@ -124,30 +124,40 @@ def test_play_and_form_agree_on_every_short_history_against_every_kind_of_partne
                 state = int(np.argmax(form.transition[state, a, b]))
             expected = np.zeros((4, 3)) if made is None else made
             np.testing.assert_array_equal(np.array(walked), expected)
-    # sending states in another club and in none are the targets: 2 of the 9 kinds
-    assert targets == 2
+    # sending states in another club and in none are the targets: 2 of the 21 kinds
+    assert len(kinds) == 21 and targets == 2
 
 
-def test_a_tournament_sanctions_the_outsider_only_by_either_engine():
-    # An asymmetric game (receiving row A, sending column B): the EU state (Tit For Tat) meets a
-    # sending member of the EU and a sending outsider, both Alternators, over 4 rounds:
-    # rounds (C,C) (C,D) (D,C) (C,D); the receiving state gets 3+0+4+0 = 7, the sending 2+4+0+4
-    # = 10; against the outsider it sanctions rounds 2 and 4: cost 2·0.5, harm 2·2.
-    roster = [
-        {"strategy": TARGET, "club": "EU", "role": "receiving", "label": "EU state"},
-        {"strategy": "Alternator", "club": "EU", "role": "sending", "label": "member"},
-        {"strategy": "Alternator", "role": "sending", "label": "outsider"},
-    ]
+TOURNAMENT = [  # the migration PD's two populations: receiving states meet sending states
+    {"strategy": TARGET, "club": "EU", "role": "receiving", "label": "EU state"},
+    {"strategy": "Alternator", "club": "EU", "role": "sending", "label": "member"},
+    {"strategy": "Alternator", "role": "sending", "label": "outsider"},
+]
+
+
+@pytest.mark.parametrize("game", [
+    # the migration PD (R, S, T, P = 3, 0, 5, 1): rounds (C,C) (C,D) (D,C) (C,D) give the
+    # receiving state 3+0+5+0 = 8 and the sending state 3+5+0+5 = 13 over 4 rounds
+    ("prisoners_dilemma", (2.0, 3.25)),
+    # an asymmetric game with its roles named: receiving A, sending B, 3+0+4+0 = 7 and 2+4+0+4
+    ({"A": [[3, 0], [4, 1]], "B": [[2, 4], [0, 1]], "roles": ["receiving", "sending"]},
+     (1.75, 2.5)),
+], ids=["prisoners_dilemma", "asymmetric"])
+def test_a_tournament_sanctions_the_outsider_only_by_either_engine(game):
+    # The EU state (Tit For Tat) meets a sending member of the EU and a sending outsider, both
+    # Alternators, over 4 rounds; it sanctions the outsider in rounds 2 and 4: cost 2·0.5, harm
+    # 2·2, i.e. 0.25 and 1.0 per round.
+    spec, (receiving, sending) = game
     expected = {  # (player, opponent): gross, sanction cost, sanction suffered, net
-        ("EU state", "member"): (1.75, 0.0, 0.0, 1.75),
-        ("EU state", "outsider"): (1.75, 0.25, 0.0, 1.5),
-        ("member", "EU state"): (2.5, 0.0, 0.0, 2.5),
-        ("outsider", "EU state"): (2.5, 0.0, 1.0, 1.5),
+        ("EU state", "member"): (receiving, 0.0, 0.0, receiving),
+        ("EU state", "outsider"): (receiving, 0.25, 0.0, receiving - 0.25),
+        ("member", "EU state"): (sending, 0.0, 0.0, sending),
+        ("outsider", "EU state"): (sending, 0.0, 1.0, sending - 1.0),
     }
     for match in ({"turns": 4, "engine": "exact"},
                   {"turns": 4, "engine": "simulate", "repetitions": 1}):
-        config = {"name": "targeted", "seed": 3, "roster": roster, "match": match,
-                  "game": {"A": [[3, 0], [4, 1]], "B": [[2, 4], [0, 1]]}}
+        config = {"name": "targeted", "seed": 3, "roster": TOURNAMENT, "match": match,
+                  "game": spec}
         pairwise = api.run(config, progress=False).pairwise.set_index(["player", "opponent"])
         assert set(pairwise.engine) == {match["engine"]}
         for pair, values in expected.items():

@@ -25,6 +25,7 @@ import numpy as np
 from tournaments._axelrod import load as load_axelrod
 from tournaments.model.accounting import ADJUSTMENT_COLUMNS
 from tournaments.model.automaton import Partner
+from tournaments.model.games import ROLES
 from tournaments.strategy import AutomatonStrategy
 
 #: Classifier keys every strategy must declare (axelrod's core classifiers).
@@ -37,6 +38,8 @@ SEEDS = (11, 2024)
 #: The club a strategy without one is given (the runner attaches a roster entry's club to its
 #: player), and the club of partners outside it.
 OWN_CLUB, OTHER_CLUB = "own club", "another club"
+#: The role names of partners: none, and every built-in game's two (a config may rename them).
+ROLE_NAMES = (None, *dict.fromkeys(role for pair in ROLES.values() for role in pair))
 #: What a column of a strategy's adjustments is in the exact solver's result of a pair in which
 #: only the strategy (seat 0) adjusts: (result column, seat), as the accounting reads it.
 EXACT_COLUMN = {"paid": ("paid", 0), "sanction_cost": ("sanction_cost", 0),
@@ -241,10 +244,9 @@ def fieldings(make: Callable[[], Any]) -> list[Callable[[], Any]]:
 def partner_kinds(player) -> list[Partner]:
     """Partners of every kind a strategy could tell apart by their public information: the
     player's own club (when it has one), another club and none, each with no role and each of
-    the migration roles."""
+    the built-in games' role names (:data:`ROLE_NAMES`)."""
     clubs = [c for c in (getattr(player, "club", None), OTHER_CLUB) if c is not None]
-    return [Partner(club, role) for club in (*clubs, None)
-            for role in (None, "receiving", "sending")]
+    return [Partner(club, role) for club in (*clubs, None) for role in ROLE_NAMES]
 
 
 def partner_variants(player, seen: list | None = None) -> list[Partner]:

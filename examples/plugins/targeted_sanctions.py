@@ -28,7 +28,9 @@ class TargetedSanctions(ClubStrategy):
     ``sending`` and that is not a member of this state's club — it also imposes a sanction in
     every round in which the target defects (lets migrants through): the sanction harms the
     target by ``sanction`` and costs this state ``cost``. Receiving states, partners without a
-    role (every partner in a symmetric game) and members of its own club are never sanctioned.
+    role (every partner when the roster has no roles) and members of its own club are never
+    sanctioned. ``sending`` is the migration Prisoner's Dilemma's column role (a game given by
+    its payoffs names its roles with ``game.roles: [receiving, sending]``).
 
     Parameters
     ----------

@@ -36,10 +36,11 @@ _ROUNDING = 1e-12
 class Partner:
     """What a strategy may know about its partner before play: public information only.
 
-    ``club`` is the partner's roster-entry club and ``role`` its role in an asymmetric game
-    (``"receiving"``, the row player, or ``"sending"``, the column player); ``None`` where the
-    config sets none (every role is ``None`` in a symmetric game). An automaton reads it in its
-    initial state (see the module docstring).
+    ``club`` is the partner's roster-entry club and ``role`` its roster-entry role, one of the
+    game's two role names (``receiving``/``sending`` in the migration Prisoner's Dilemma,
+    ``leader``/``public`` in the Stag Hunt games, ``row``/``column`` in a game given by its
+    payoffs, or the names a config's ``game.roles`` gives them); ``None`` where the config sets
+    none. An automaton reads it in its initial state (see the module docstring).
     """
 
     club: str | None = None
