@@ -120,3 +120,32 @@ def test_top_level_must_be_a_mapping(tmp_path):
     path.write_text(yaml.safe_dump([1, 2]))
     with pytest.raises(ConfigError, match="a YAML mapping"):
         load_config(path)
+
+
+def test_every_config_error_at_once_each_on_its_own_line(tmp_path, cli):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\nroster: [{strategy: Cooperator}, {strategy: Defector}]\n"
+                    "evolution: {selection_intensity: 10, mutation_rate: 5}\n"
+                    "match: {noise: 2}\n")
+    result = cli("run", str(path))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 3
+    assert all(line.startswith(f"error: {path}: ") for line in lines)
+    assert {line.split(": ")[2] for line in lines} == {
+        "match.noise", "evolution.selection_intensity", "evolution.mutation_rate"}
+    # once the schema holds, the checks across keys report all their findings too
+    path.write_text("name: bad\nroster: [{strategy: Cooperator, label: a},\n"
+                    "  {strategy: Defector, label: '=x'}, {strategy: Grudger, label: a}]\n"
+                    "evolution: {runs: 5}\n")
+    lines = cli("run", str(path)).stderr.strip().splitlines()
+    assert [line.split(": ")[2] for line in lines] == [
+        "evolution.runs", "roster[1].label", "roster[2].label"]
+
+
+def test_a_flood_of_errors_is_bounded():
+    roster = [{"strategy": "Cooperator", "count": 0} for _ in range(50)]
+    with pytest.raises(ConfigError) as err:
+        load_config(small_config(roster=roster))
+    lines = str(err.value).splitlines()
+    assert len(lines) == 21 and lines[-1] == "<dict>: and 30 more errors"
+    assert err.value.key == "roster[0].count"

@@ -43,8 +43,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except UserError as err:
-            click.echo(f"error: {err}", err=True)
+        except UserError as err:  # one line per error (a config may have several)
+            click.echo("\n".join(f"error: {line}" for line in str(err).splitlines()), err=True)
             ctx.exit(2)
         except OSError as err:
             where = f"{err.filename}: " if err.filename else ""

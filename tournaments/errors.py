@@ -30,6 +30,29 @@ class ConfigError(UserError):
                          f"{_one_line(str(allowed), 600)}")
 
 
+class ConfigErrors(ConfigError):
+    """Several config errors found at once: each on its own line (at most :data:`SHOWN`, then
+    how many more); ``source``, ``key``, ``value`` and ``allowed`` are the first one's."""
+
+    #: Errors shown one per line; the rest are counted.
+    SHOWN = 20
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        first = errors[0]
+        super().__init__(first.source, first.key, first.value, first.allowed)
+        self.errors = list(errors)
+        lines = [str(e) for e in errors[:self.SHOWN]]
+        if len(errors) > self.SHOWN:
+            lines.append(f"{_one_line(str(first.source), 200)}: and {len(errors) - self.SHOWN} "
+                         "more errors")
+        self.args = ("\n".join(lines),)
+
+    @classmethod
+    def of(cls, errors: list[ConfigError]) -> ConfigError:
+        """One error as itself, several as a :class:`ConfigErrors`."""
+        return errors[0] if len(errors) == 1 else cls(errors)
+
+
 class _BoundedRepr(reprlib.Repr):
     """``reprlib.Repr`` with small limits, and integers too long for ``repr`` (Python refuses to
     format one of more than 4300 digits) shown by their size."""

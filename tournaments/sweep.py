@@ -40,7 +40,7 @@ import numpy as np
 
 from tournaments.engines import cluster
 from tournaments.engines.exact_sweep import ExactSweep
-from tournaments.errors import ConfigError, UserError
+from tournaments.errors import ConfigError, ConfigErrors, UserError
 from tournaments.model.config import Config, _read_yaml, load_config
 from tournaments.model.plugins import is_plugin
 from tournaments.model.seeds import derive_seed
@@ -196,7 +196,8 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
                 build_specs(config, source=origin)
                 checked.add(key)  # the same roster, δ and plug-ins check out the same
         except ConfigError as err:
-            raise ConfigError(origin, f"{where} → {err.key}", err.value, err.allowed) from None
+            raise ConfigErrors.of([ConfigError(origin, f"{where} → {e.key}", e.value, e.allowed)
+                                   for e in getattr(err, "errors", [err])]) from None
         cell = Cell(params=tuple(point.items()), config=config)
         if cell.id not in seen:
             seen.add(cell.id)

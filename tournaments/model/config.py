@@ -26,6 +26,7 @@ import hashlib
 import math
 import numbers
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -41,7 +42,7 @@ from pydantic import (
     model_validator,
 )
 
-from tournaments.errors import ConfigError, UserError
+from tournaments.errors import ConfigError, ConfigErrors, UserError
 from tournaments.model import games, plugins
 
 DEFAULT_TURNS = 200
@@ -381,11 +382,12 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None,
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
         config = Config.model_validate(data)
-    except ValidationError as err:
-        raise _config_error(origin, err) from None
-    _check_applicable(config, origin)
-    _check_roster(config, origin)
-    _check_free_form(config, origin)
+    except ValidationError as err:  # every error of the schema at once
+        raise ConfigErrors.of([_config_error(origin, e) for e in err.errors()]) from None
+    problems = [*_check_applicable(config, origin), *_check_roster(config, origin),
+                *_check_free_form(config, origin)]
+    if problems:  # every error of the checks across keys at once
+        raise ConfigErrors.of(problems)
     base_dir = None if origin == "<dict>" else Path(origin).parent
     config._plugins = {
         e.strategy: code for i, e in enumerate(config.roster) if plugins.is_plugin(e.strategy)
@@ -396,56 +398,57 @@ def load_config(source: str | Path | dict, *, overrides: dict | None = None,
     return config
 
 
-def _check_applicable(config: Config, origin: str) -> None:
+def _check_applicable(config: Config, origin: str) -> Iterator[ConfigError]:
     for section, key, applies, when in _CONDITIONAL_KEYS:
         part = getattr(config, section)
         if key in part.model_fields_set and not applies(config):
-            raise ConfigError(origin, f"{section}.{key}", getattr(part, key),
+            yield ConfigError(origin, f"{section}.{key}", getattr(part, key),
                               f"{when}; remove the key (it would change nothing)")
 
 
-def _check_roster(config: Config, origin: str) -> None:
+def _check_roster(config: Config, origin: str) -> Iterator[ConfigError]:
     seen: dict[str, int] = {}
     for i, entry in enumerate(config.roster):
         club = entry.params.get("club")
         for key, text in (("label", entry.label), ("club", entry.club), ("params.club", club)):
             if isinstance(text, str) and text.startswith(FORMULA_START):
-                raise ConfigError(origin, f"roster[{i}].{key}", text,
+                yield ConfigError(origin, f"roster[{i}].{key}", text,
                                   "text that does not start with =, +, -, @, a tab or a "
                                   "carriage return (a spreadsheet opening the CSV tables would "
                                   "run it as a formula)")
         if entry.label is not None and entry.label in seen:
-            raise ConfigError(origin, f"roster[{i}].label", entry.label,
+            yield ConfigError(origin, f"roster[{i}].label", entry.label,
                               f"a label not used before (roster[{seen[entry.label]}] has it)")
         seen.setdefault(entry.label, i)
     if config.kind == "moran" and sum(e.count for e in config.roster) < 2:
-        raise ConfigError(origin, "roster", "a population of 1",
+        yield ConfigError(origin, "roster", "a population of 1",
                           "counts adding up to at least 2 for a Moran process")
     game = config.game.build()
     row, column = game.roles
     allowed = f"{row} (the row player) or {column} (the column player), the roles of this game"
-    for i, entry in enumerate(config.roster):
-        if entry.role is not None and entry.role not in game.roles:
-            raise ConfigError(origin, f"roster[{i}].role", entry.role,
-                              f"{allowed} (game.roles renames them)")
-    if game.symmetric and not config.two_populations:
+    unknown = [i for i, entry in enumerate(config.roster)
+               if entry.role is not None and entry.role not in game.roles]
+    for i in unknown:
+        yield ConfigError(origin, f"roster[{i}].role", config.roster[i].role,
+                          f"{allowed} (game.roles renames them)")
+    if unknown or (game.symmetric and not config.two_populations):
         return
     for i, entry in enumerate(config.roster):
         if entry.role is None:
             why = ("an asymmetric game" if not game.symmetric else
                    "a game played as two populations (some entry has a role)")
-            raise ConfigError(origin, f"roster[{i}].role", None,
+            yield ConfigError(origin, f"roster[{i}].role", None,
                               f"{allowed}: in {why} every entry needs one")
     for role in game.roles:
         if all(e.role != role for e in config.roster):
-            raise ConfigError(origin, "roster", f"no {role} entry",
+            yield ConfigError(origin, "roster", f"no {role} entry",
                               f"at least one entry of each role ({row}, {column})")
     if config.kind != "tournament":
-        raise ConfigError(origin, "kind", config.kind,
+        yield ConfigError(origin, "kind", config.kind,
                           "tournament: Moran runs of two populations are not available yet")
 
 
-def _check_free_form(config: Config, origin: str) -> None:
+def _check_free_form(config: Config, origin: str) -> Iterator[ConfigError]:
     """Every number in the free-form sections (each entry's ``params``, ``sweep``) is finite,
     and they nest at most :data:`MAX_NESTING` deep (a dict source is not bounded by the YAML
     loader)."""
@@ -458,7 +461,8 @@ def _check_free_form(config: Config, origin: str) -> None:
         while stack:
             key, node, level = stack.pop()
             if level > MAX_NESTING:
-                raise ConfigError(origin, key, node, f"nesting at most {MAX_NESTING} levels deep")
+                yield ConfigError(origin, key, node, f"nesting at most {MAX_NESTING} levels deep")
+                continue
             if isinstance(node, dict):
                 items = [(f"{key}.{k}", v) for k, v in node.items()]
             elif isinstance(node, list | tuple):
@@ -470,7 +474,7 @@ def _check_free_form(config: Config, origin: str) -> None:
                     except OverflowError:  # an integer beyond float's range
                         finite = False
                     if not finite:
-                        raise ConfigError(origin, key, node,
+                        yield ConfigError(origin, key, node,
                                           "a finite number (within ±1.8e308); every number in "
                                           "a config is finite")
                 continue
@@ -656,8 +660,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _config_error(origin: str, err: ValidationError) -> ConfigError:
-    first = err.errors()[0]
+def _config_error(origin: str, first: dict) -> ConfigError:
+    """One error of pydantic's list as a :class:`ConfigError`."""
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p in ("function-after",)))
     kind, message = first["type"], first["msg"]
     value = first.get("input")
