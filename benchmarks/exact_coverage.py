@@ -1,0 +1,173 @@
+"""Benchmark: how many of axelrod's strategies have an exact finite-state form, and whether the
+forms agree with play.
+
+**Coverage** (always): the strategies counted are those of ``axelrod.strategies`` — axelrod's
+list of strategies that obey the rules, i.e. whose classifier says they neither inspect nor
+manipulate the source or the state of their opponent (``inspects_source``,
+``manipulates_source``, ``manipulates_state`` all false); the script checks that this list is
+exactly the classifier's verdict over ``axelrod.all_strategies``. For each, a default-built
+player (no match length, the default game) is given to
+:func:`tournaments.engines.exact.finite_state_form`, and the strategies with a form are counted by
+where the form comes from (:func:`tournaments.engines.axelrod_forms.form_family`), with the time
+taken to build every form once (extraction included; forms are cached afterwards).
+
+**Check** (``--check``): every covered strategy against a fixed panel of six deterministic
+classics (Cooperator, Defector, Tit For Tat, Grudger, Win-Stay Lose-Shift, Alternator) in the
+Prisoner's Dilemma (R, S, T, P) = (3, 0, 5, 1) at noise 0.01 and 0, in
+fixed-length matches whose length is drawn per (strategy, opponent, noise) from 50 to 200 turns
+(the players are told it, as axelrod's ``Match`` tells them). Each pair is solved exactly
+(:func:`tournaments.engines.exact.solve_pair`, the forms built for that length) and simulated
+``--reps`` times with the real players
+(:func:`tournaments.engines.axelrod_forms.compare_with_play`); the script reports the largest
+|z| = |simulated − exact| / se of the mean payoff per round (and of the cooperation rate) over
+all stochastic pairs, and the largest |simulated − exact| over the deterministic noiseless pairs
+(played once; they must agree exactly). Target: no |z| > 4 at 20,000 repetitions.
+
+Usage::
+
+    PYTHONPATH=. python benchmarks/exact_coverage.py [--check] [--reps N] [--processes N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tournaments._axelrod import load as load_axelrod  # noqa: E402
+from tournaments.engines.axelrod_forms import (  # noqa: E402
+    compare_with_play,
+    form_family,
+    recognised,
+)
+from tournaments.model.games import builtin  # noqa: E402
+
+#: The check's opponents (axelrod class names), noise levels and range of match lengths.
+PANEL = ("Cooperator", "Defector", "TitForTat", "Grudger", "WinStayLoseShift", "Alternator")
+NOISES = (0.01, 0.0)
+TURNS = (50, 200)
+CHEATING = ("inspects_source", "manipulates_source", "manipulates_state")
+GAME = builtin("prisoners_dilemma")
+
+
+def non_cheating(axl) -> list[type]:
+    """``axelrod.strategies``, checked against the classifier over every strategy."""
+    by_classifier = {cls for cls in axl.all_strategies
+                     if not any(axl.Classifiers[key](cls()) for key in CHEATING)}
+    listed = set(axl.strategies)
+    if listed != by_classifier:
+        raise SystemExit(f"axelrod.strategies ({len(listed)}) differs from the classifier's "
+                         f"non-cheating strategies ({len(by_classifier)})")
+    return sorted(listed, key=lambda cls: cls.__name__)
+
+
+def coverage(axl, strategies: list[type]) -> dict[str, list[str]]:
+    """Family → names of the strategies whose default player has a form."""
+    families = defaultdict(list)
+    for cls in strategies:
+        family = form_family(cls()) if recognised(cls) else None
+        if family is not None:
+            families[family].append(cls.__name__)
+    return families
+
+
+def check_pair(task: tuple) -> dict:
+    """Exact against simulated values of one (strategy, opponent, noise, turns)."""
+    name, rival, noise, turns, reps, seed = task
+    axl = load_axelrod()
+    player, partner = getattr(axl, name)(), getattr(axl, rival)()
+    stochastic = noise > 0 or any(axl.Classifiers["stochastic"](p) for p in (player, partner))
+    row = {"strategy": name, "opponent": rival, "noise": noise, "turns": turns,
+           "stochastic": stochastic}
+    result = compare_with_play(player, partner, GAME, turns=turns, noise=noise,
+                               repetitions=reps if stochastic else 1, seed=seed)
+    if result is None:
+        return {**row, "status": "no form at a known length"}
+    row["status"] = "checked"
+    for column, (gap, z) in result.items():
+        row[f"{column}_gap"], row[f"{column}_z"] = gap, z
+    return row
+
+
+def run_check(strategies: list[str], reps: int, processes: int, seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    tasks = [(name, rival, noise, int(rng.integers(TURNS[0], TURNS[1] + 1)), reps,
+              int(rng.integers(2**31)))
+             for name in strategies for rival in PANEL for noise in NOISES]
+    from tqdm import tqdm
+
+    if processes > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            rows = list(tqdm(pool.imap_unordered(check_pair, tasks), total=len(tasks),
+                             desc="check", unit="pair", leave=False))
+    else:
+        rows = [check_pair(task) for task in tqdm(tasks, desc="check", unit="pair",
+                                                   leave=False)]
+    return sorted(rows, key=lambda r: (r["strategy"], r["opponent"], r["noise"]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="check every form against play")
+    parser.add_argument("--reps", type=int, default=20_000, help="repetitions per pair")
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", nargs="*", help="check only these strategies (class names)")
+    args = parser.parse_args()
+
+    axl = load_axelrod()
+    strategies = non_cheating(axl)
+    start = time.perf_counter()
+    families = coverage(axl, strategies)
+    elapsed = time.perf_counter() - start
+    covered = sum(len(v) for v in families.values())
+    print(f"axelrod {axl.__version__}: {len(strategies)} strategies in axelrod.strategies (none "
+          f"inspects or manipulates its opponent's source or state; "
+          f"{len(axl.all_strategies) - len(strategies)} of axelrod.all_strategies does)")
+    print(f"exact form: {covered} of {len(strategies)} ({covered / len(strategies):.0%}); "
+          f"built in {elapsed:.2f} s (extraction and its checks included)")
+    for family, names in sorted(families.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        print(f"  {len(names):3d}  {family}: {', '.join(names)}")
+    if not args.check:
+        return
+
+    names = args.only or sorted(n for v in families.values() for n in v)
+    start = time.perf_counter()
+    rows = run_check(names, args.reps, args.processes, args.seed)
+    elapsed = time.perf_counter() - start
+    checked = [r for r in rows if r["status"] == "checked"]
+    skipped = sorted({r["strategy"] for r in rows if r["status"] != "checked"})
+    stochastic = [r for r in checked if r["stochastic"]]
+    deterministic = [r for r in checked if not r["stochastic"]]
+    print(f"\ncheck: {len(names)} strategies × {len(PANEL)} opponents ({', '.join(PANEL)}) × "
+          f"noise {NOISES}, {TURNS[0]}–{TURNS[1]} turns; {len(checked)} pairs in "
+          f"{elapsed:.0f} s with {args.processes} process(es)")
+    if skipped:
+        print(f"  no form once told the match length (simulated then): {', '.join(skipped)}")
+    if deterministic:
+        worst = max(abs(r[f"{c}_gap"]) for r in deterministic
+                    for c in ("mean_payoff", "cooperation_rate"))
+        print(f"  {len(deterministic)} deterministic pairs (no noise, played once): largest "
+              f"|simulated − exact| = {worst:.2e}")
+    if stochastic:
+        for column in ("mean_payoff", "cooperation_rate"):
+            z = np.array([abs(r[f"{column}_z"]) for r in stochastic])
+            print(f"  {len(stochastic)} stochastic pairs, {args.reps:,} repetitions each: "
+                  f"largest |z| of {column} = {z.max():.2f} (pairs with |z| > 4: "
+                  f"{int((z > 4).sum())}; > 3: {int((z > 3).sum())}, about "
+                  f"{0.0027 * len(z):.1f} expected by chance)")
+        top = sorted(stochastic, key=lambda r: -abs(r["mean_payoff_z"]))[:5]
+        for r in top:
+            print(f"    {r['strategy']} vs {r['opponent']}, noise {r['noise']}, {r['turns']} "
+                  f"turns: z = {r['mean_payoff_z']:+.2f} (gap {r['mean_payoff_gap']:+.2e})")
+
+
+if __name__ == "__main__":
+    main()
