@@ -2,7 +2,9 @@
 
 Pure library code behind ``tournaments strategies [--json]``: project strategies (from the
 registry), installed plug-ins (entry points of the group ``migration_tournaments.strategies``) and
-axelrod's own strategies.
+axelrod's own strategies, each with whether the exact solver has a finite-state form for it
+(:func:`tournaments.engines.exact.finite_state_form`) and whether it cheats (axelrod's
+classifier).
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from typing import Any
 
 from tournaments._axelrod import load as load_axelrod
 from tournaments.model.roster import ENTRY_POINT_GROUP
+
+#: The classifier's keys that say a strategy cheats: it reads or changes its opponent's code or
+#: state (axelrod's ``obey_axelrod`` is false when any is true).
+CHEATING_KEYS = ("inspects_source", "manipulates_source", "manipulates_state")
 
 
 def _json_safe(value: Any) -> Any:
@@ -62,6 +68,26 @@ def _axelrod_names(cls: type) -> str:
     return "; ".join(items)
 
 
+def _exact(cls: type, origin: str) -> bool:
+    """Whether a default-built player of the class has a finite-state form (for axelrod's
+    classes only those the forms may recognise are built: building some is slow)."""
+    from tournaments.engines.axelrod_forms import recognised
+    from tournaments.engines.exact import finite_state_form
+
+    if origin == "axelrod" and not recognised(cls):
+        return False
+    try:
+        player = cls()
+    except Exception:  # noqa: BLE001 - a class that needs parameters: no default form
+        return False
+    return finite_state_form(player) is not None
+
+
+def _cheats(cls: type) -> bool:
+    classifier = dict(getattr(cls, "classifier", {}))
+    return any(bool(classifier.get(key, False)) for key in CHEATING_KEYS)
+
+
 def _record(cls: type, key: str, origin: str) -> dict[str, Any]:
     source = getattr(cls, "source", "") or ""
     if origin == "axelrod" and not source:
@@ -75,6 +101,8 @@ def _record(cls: type, key: str, origin: str) -> dict[str, Any]:
         "classifier": _json_safe(dict(getattr(cls, "classifier", {}))),
         "description": _description(cls),
         "source": source,
+        "exact": _exact(cls, origin),
+        "cheats": _cheats(cls),
     }
 
 
@@ -87,9 +115,12 @@ def strategy_records() -> list[dict[str, Any]]:
         Keys ``name``, ``key`` (registry key, entry-point name or axelrod class name),
         ``origin`` (``"project"``, ``"plug-in"`` or ``"axelrod"``), ``family``, ``parameters``
         (name → default), ``classifier`` (JSON-safe), ``description`` (the docstring's first
-        line, with the rest of its paragraph)
-        and ``source``. Project strategies come first in key order, then plug-ins by entry-point
-        name, then axelrod's strategies by name.
+        line, with the rest of its paragraph), ``source``, ``exact`` (a default-built player —
+        default parameters, no club, axelrod's default game, no match length — has a
+        finite-state form, so ``engine: auto`` solves its pairs exactly) and ``cheats`` (its
+        classifier says it inspects or manipulates its opponent's source or state; ``None``
+        for a plug-in that failed to load). Project strategies come first in key order, then
+        plug-ins by entry-point name, then axelrod's strategies by name.
     """
     axl = load_axelrod()
     from strategies.registry import project_strategies
@@ -105,7 +136,7 @@ def strategy_records() -> list[dict[str, Any]]:
                             "parameters": {}, "classifier": {},
                             "description": f"failed to load {ep.value}: "
                                            f"{type(err).__name__}: {err}",
-                            "source": ""})
+                            "source": "", "exact": False, "cheats": None})
             continue
         records.append(_record(cls, ep.name, "plug-in"))
     for cls in sorted(axl.all_strategies, key=lambda c: c.name):
@@ -136,10 +167,76 @@ def _docstring_markdown(doc: str) -> str:
     return "\n".join(out).strip()
 
 
+def _catalogue_section() -> list[str]:
+    """The reference page's section on the catalogue's records, with axelrod's coverage by
+    exact forms counted from the forms themselves."""
+    from tournaments.engines.axelrod_forms import WINDOW_MAX_DEPTH, form_family, recognised
+    from tournaments.engines.exact import MAX_JOINT_STATES
+    from tournaments.model.automaton import MAX_FORM_STATES
+
+    axl = load_axelrod()
+    families: dict[str, int] = {}
+    for cls in axl.strategies:
+        family = form_family(cls()) if recognised(cls) else None
+        if family is not None:
+            families[family] = families.get(family, 0) + 1
+    covered = sum(families.values())
+    by_family = "; ".join(f"{count} {family}" for family, count in
+                          sorted(families.items(), key=lambda kv: (-kv[1], kv[0])))
+    return [
+        "## The catalogue",
+        "",
+        "`tournaments strategies --json` prints one record per strategy a config can name — the "
+        "project's (origin `project`), installed plug-ins (`plug-in`) and axelrod's "
+        "(`axelrod`):",
+        "",
+        "| key | meaning |",
+        "|---|---|",
+        "| `name` | display name |",
+        "| `key` | what a config names it by: registry key, entry-point name or axelrod class "
+        "name |",
+        "| `origin` | `project`, `plug-in` or `axelrod` |",
+        "| `family` | the project's family (`axelrod` for axelrod's strategies) |",
+        "| `parameters` | constructor parameter → default (`null` when it has none) |",
+        "| `classifier` | axelrod's classifier (memory depth, stochastic, the match attributes "
+        "it reads, ...); infinity as `\"inf\"` |",
+        "| `description` | the docstring's first paragraph |",
+        "| `source` | the literature (for axelrod's strategies, their `Names:` list) |",
+        "| `exact` | `true` when a player built with default parameters (no club, axelrod's "
+        "default game, no match length) has a finite-state form: with `match.engine: auto` "
+        "its pairs with partners that have one too are solved exactly from their Markov chain "
+        f"(when the joint chain has at most {MAX_JOINT_STATES:,} states), the others "
+        "simulated |",
+        "| `cheats` | `true` when axelrod's classifier says it inspects or manipulates its "
+        "opponent's source or state (`inspects_source`, `manipulates_source`, "
+        "`manipulates_state`); axelrod leaves such strategies out of `axelrod.strategies`. "
+        "`null` for a plug-in that failed to load |",
+        "",
+        "Project strategies and plug-ins written as automata are exact unless their automaton "
+        f"has more than {MAX_FORM_STATES:,} reachable states. Of axelrod's "
+        f"{len(axl.strategies)} strategies that do not cheat, {covered} are exact "
+        f"({by_family}): families read from their parameters (memory-one four-vectors, "
+        "finite-state machines, hidden-Markov machines, lookup tables and gamblers, memory-two "
+        "sixteen-vectors, cycles), classics written out by hand, and forms extracted from "
+        "play — for a strategy with finite declared memory up to "
+        f"{WINDOW_MAX_DEPTH} rounds, or a summary of its state reviewed for its class, the "
+        "automaton is tabulated by running the strategy on every history and then checked "
+        "against play (matches against a panel of classics, with and without noise, and "
+        "random histories); a strategy that fails the checks is refused and simulated "
+        "(`tournaments.engines.axelrod_forms`; `benchmarks/exact_coverage.py` lists them and "
+        "checks every form against simulation). `exact` describes the default player: a form "
+        "can depend on the parameters and on the match length — a strategy that reads a "
+        "known length (Alexei, BackStabber, EugineNier) gets a form that counts the rounds, "
+        "Michaelos none.",
+        "",
+    ]
+
+
 def strategy_reference() -> str:
     """``docs/reference/strategies.md``: the project's strategies, from their docstrings and the
     registry (``tournaments strategies --markdown`` prints it; a test keeps the page current)."""
     from strategies.registry import project_strategies
+    from tournaments.engines.exact import finite_state_form
     from tournaments.model.automaton import MAX_FORM_STATES
 
     strategies = project_strategies()
@@ -169,17 +266,22 @@ def strategy_reference() -> str:
     for key, cls in strategies.items():
         params = ", ".join(f"`{k}` = {v!r}" for k, v in _parameters(cls).items()) or "—"
         lines.append(f"| `{key}` | {cls.name} | {cls.family} | {params} | {cls.source} |")
-    lines += ["", "## The strategies", ""]
+    lines += ["", *_catalogue_section(), "## The strategies", ""]
     for key, cls in strategies.items():
         doc = inspect.getdoc(cls) or ""
         player = cls()
         classifier = player.classifier
+        form = finite_state_form(player)
+        exact = (f"exact form: {form.n_states} state{'s' * (form.n_states != 1)}"
+                 if form is not None else
+                 f"exact form: none (more than {MAX_FORM_STATES:,} states)")
         lines += [
             f"### `{key}` — {cls.name}",
             "",
             f"*{_description(cls)}* Family `{cls.family}`; class "
             f"`{cls.__module__}.{cls.__name__}`; memory depth {classifier['memory_depth']}; "
-            f"stochastic: {'yes' if classifier['stochastic'] else 'no'}.",
+            f"stochastic: {'yes' if classifier['stochastic'] else 'no'}; {exact} (default "
+            "parameters, a partner without a club).",
             "",
             _docstring_markdown(doc),
             "",
