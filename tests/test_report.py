@@ -107,6 +107,16 @@ def test_tied_states_share_the_first_rank_in_the_headline():
         "of C (1.250).")
 
 
+def test_an_asymmetric_game_is_ranked_within_each_role():
+    summary = pd.DataFrame({"rank": [1, 2, 3, 4], "strategy": ["L1", "P1", "P2", "L2"],
+                            "mean_payoff": [2.95, 2.7, 2.5, 2.05],
+                            "role": ["leader", "public", "public", "leader"]})
+    assert report._tournament_sentence(summary) == (
+        "Among the leader states, **L1** ranks first with a net payoff of 2.950 per round, "
+        "ahead of L2 (2.050); among the public states, **P1** ranks first with a net payoff "
+        "of 2.700 per round, ahead of P2 (2.500).")
+
+
 def test_the_report_says_how_every_number_was_obtained(hand):
     text = hand.report()
     assert "all 9 ordered pairs of states solved exactly" in text

@@ -169,24 +169,35 @@ def _firsts(table: pd.DataFrame, value: str) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def _tournament_sentence(summary: pd.DataFrame) -> str:
+    """Who ranks first, with the payoffs; in an asymmetric game, within each role (the two
+    sides' payoffs come from different matrices and are not compared)."""
+    if "role" not in summary or not summary["role"].astype(bool).any():
+        return _ranking_clause(summary) + "."
+    clauses = [_ranking_clause(group, f"among the {role} states, ")
+               for role, group in summary.groupby("role", sort=False)]
+    text = "; ".join(clauses) + "."
+    return text[0].upper() + text[1:]
+
+
+def _ranking_clause(summary: pd.DataFrame, among: str = "") -> str:
     first, rest = _firsts(summary, NET)
     if first.empty:
-        return "No state played a counted match."
+        return f"{among}no state played a counted match"
     payoffs = [f"{p:.{DIGITS}f}" for p in first[NET]]
     if len(first) == 1:
-        text = (f"**{first['strategy'].iloc[0]}** ranks first with a net payoff of "
+        text = (f"{among}**{first['strategy'].iloc[0]}** ranks first with a net payoff of "
                 f"{payoffs[0]} per round")
     elif len(set(payoffs)) == 1:
-        text = (f"{_join(_bold(first['strategy']))} share the first rank with a net payoff of "
-                f"{payoffs[0]} per round each")
+        text = (f"{among}{_join(_bold(first['strategy']))} share the first rank with a net "
+                f"payoff of {payoffs[0]} per round each")
     else:
         named = [f"**{s}** ({p})" for s, p in zip(first["strategy"], payoffs, strict=True)]
-        text = f"{_join(named)} share the first rank (net payoff per round)"
+        text = f"{among}{_join(named)} share the first rank (net payoff per round)"
     behind = rest.head(2)
     if len(behind):
         text += ", ahead of " + _join([f"{s} ({p:.{DIGITS}f})" for s, p in
                                        zip(behind["strategy"], behind[NET], strict=True)])
-    return text + "."
+    return text
 
 
 def _survival_sentence(survival) -> str:
@@ -263,8 +274,8 @@ def describe_game(config) -> str:
     if game.symmetric:
         r, s, t, p = game.rstp
         return f"`{game.name}`, symmetric: R = {r:g}, S = {s:g}, T = {t:g}, P = {p:g}"
-    return (f"`{game.name}`, asymmetric (receiving state = row): A = {game.A.tolist()}, "
-            f"B = {game.B.tolist()}")
+    return (f"`{game.name}`, asymmetric: A (the row player's payoffs) = {game.A.tolist()}, "
+            f"B (the column player's) = {game.B.tolist()}")
 
 
 def describe_match(config) -> str:
