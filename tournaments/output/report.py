@@ -266,6 +266,7 @@ def interval_method() -> str:
         return "as `tournaments/analysis/tables.py` computes them."
     text = " ".join(found[0].split())
     text = text.replace("**", "").replace("``", "`")
+    text = re.sub(r":\w+:`~?([^`]+)`", r"`\1`", text)  # reST roles as code
     return text[0].upper() + text[1:]
 
 
@@ -306,7 +307,7 @@ def describe_pairs(result) -> list[str]:
     lines[0] += (f"{simulated} simulated with axelrod's `Match`, {m.repetitions} repetition"
                  f"{'s' if m.repetitions != 1 else ''} each (engine `{m.engine}`), their payoff "
                  "per round estimated over the repetitions as total payoff / total rounds.")
-    lines.append(f"95 % intervals (simulated pairs only): {interval_method()}")
+    lines.append(f"Intervals (simulated pairs only): {interval_method()}")
     return lines
 
 
