@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from tournaments.errors import UserError
 from tournaments.pipeline import ENTRY_COLUMNS, match_rows, run, self_enforcement, survival
@@ -116,15 +115,9 @@ def sweep(config: str | Path | dict, out: str | Path | None = None, *,
     from tournaments.sweep import expand, run_sweep
 
     with tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
-        source = config
-        if isinstance(config, dict):
-            expand(config)  # bad input is reported against the dict, before anything runs
-            source = Path(tmp) / "config.yaml"
-            source.write_text(yaml.safe_dump(_absolute_plugins(config), sort_keys=False,
-                                             allow_unicode=True), encoding="utf-8")
-        base, cells, _ = expand(source, check_strategies=False)
+        base, cells, _ = expand(config, check_strategies=False)
         target = Path(out) if out is not None else Path(tmp) / "sweep"
-        outcome = run_sweep(source, target, scheduler=scheduler, workers=workers,
+        outcome = run_sweep(config, target, scheduler=scheduler, workers=workers,
                             resume=resume, progress=progress, executor=executor)
         frame, thresholds = (_read_table(target / name) for name in ("sweep.csv",
                                                                      "thresholds.csv"))
@@ -140,21 +133,6 @@ def _read_table(path: Path) -> pd.DataFrame:
         return pd.read_csv(path, dtype={"cell": str})
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
-
-
-def _absolute_plugins(config: dict) -> dict:
-    """A config dict whose plug-in files (``path.py:Class``) are named by absolute path: a dict
-    reads them relative to the working directory, a copy elsewhere must too."""
-    from tournaments.model.plugins import is_plugin
-
-    roster = []
-    for entry in config.get("roster") or []:
-        strategy = entry.get("strategy") if isinstance(entry, dict) else None
-        target, _, name = str(strategy).rpartition(":")
-        if isinstance(strategy, str) and is_plugin(strategy) and target.endswith(".py"):
-            entry = {**entry, "strategy": f"{Path(target).resolve()}:{name}"}
-        roster.append(entry)
-    return {**config, "roster": roster}
 
 
 def equilibria(game_or_config: str | Path | dict, *, repeated: bool = False,

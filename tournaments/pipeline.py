@@ -278,7 +278,7 @@ class _Phases:
     ``phase(name)`` closes the step before and opens ``name``."""
 
     def __init__(self, progress: bool, total: int) -> None:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         self.bar = tqdm(total=total, desc="run", unit="step", leave=False,
                         disable=True if not progress else None,

@@ -258,15 +258,16 @@ class SweepOutcome:
     wall_time: float
 
 
-def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | None = None,
+def run_sweep(source: str | Path | dict, out: Path | None = None, *, scheduler: str | None = None,
               workers: int | None = None, resume: bool = False, progress: bool = True,
               executor: str = "dask", exact_fast_path: bool = True) -> SweepOutcome:
     """Run (or resume) a sweep and aggregate it into ``sweep.csv``, ``thresholds.csv`` and figures.
 
     Parameters
     ----------
-    source : path
-        A config with a ``sweep`` section.
+    source : path or dict
+        A config with a ``sweep`` section (a dict's plug-in files are read relative to the
+        working directory).
     out : path, optional
         Results directory; default ``results/<name>``.
     scheduler : str, optional
@@ -282,11 +283,14 @@ def run_sweep(source: str | Path, out: Path | None = None, *, scheduler: str | N
         one by one; ``False`` runs every cell through the pipeline. ``sweep.csv`` is the same
         either way. Such cells leave no cell files: a resumed sweep computes them again.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
-    start = time.perf_counter()
-    source = str(source)
+    from tournaments import _axelrod
+
     base, cells, settings = expand(source)
+    source = "<dict>" if isinstance(source, dict) else str(source)
+    _axelrod.load()  # the one-off import (seconds on a cold start): not part of the run time
+    start = time.perf_counter()
     out = Path(out) if out else Path("results") / base.name
     with store.writer_lock(out):
         resolved = _resolved_yaml(base, settings)
@@ -494,5 +498,6 @@ def write_aggregates(out: Path, cells: list, settings: dict,
     store.write_csv(table([*found.to_dict("records"), *sweep_thresholds(cells, parameters)]),
                     out / "thresholds.csv")
     if not sweep.empty:
-        store.write_figures(lambda: sweep_figures(sweep, parameters), out)
+        store.write_figures(lambda: sweep_figures(sweep, parameters), out,
+                            cells[0].config.output)
     return sweep

@@ -92,7 +92,7 @@ def run_moran(config: Config, specs: list[PlayerSpec], payoffs: np.ndarray, *,
     populations : DataFrame
         ``run, step, strategy, count``: the population after every step (step 0: the start).
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     types: dict[str, int] = {}
     for k, spec in enumerate(specs):

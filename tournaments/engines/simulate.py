@@ -123,7 +123,7 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
     config (:func:`play_pairs`), and their results are put back in pair order as batches
     finish: the same rows whatever ran them.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     tasks = pair_tasks(config, specs, game, pairs)
     bar = tqdm(total=len(tasks), desc="matches", unit="pair",
