@@ -36,8 +36,8 @@ class TacticalIssueLinkage(Reciprocating, AutomatonStrategy):
     Source: Hollifield (2024) — "tactical issue linkage, which involves identifying issues and
     interests not necessarily related to migration and using these to leverage, compel or
     coerce states"; recommendation 2, "tactical linkage of issues relating to trade, foreign
-    direct investment, official development assistance, and military assistance"; Hollifield
-    (rationalist approach) — "there are no mechanisms for punishing free riders"
+    direct investment, official development assistance, and military assistance"; and
+    the rationalist-approach paper (004) — "there are no mechanisms for punishing free riders"
     (docs/sources.md).
     """
 

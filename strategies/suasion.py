@@ -29,8 +29,8 @@ class Suasion(Reciprocating, AutomatonStrategy):
     Automaton: the partner's last realised action (three states with the first round).
 
     Source: Hollifield (2024) — powerful states can "use their power to persuade others ...
-    with financial incentives" (suasion) and construct an "international logroll"; Hollifield
-    (rationalist approach) — suasion and issue linkage as alternatives to centralisation
+    with financial incentives" (suasion) and construct an "international logroll"; the
+    rationalist-approach paper (004) — suasion and issue linkage as alternatives to centralisation
     (docs/sources.md).
     """
 

@@ -98,12 +98,13 @@ class StageGame:
 def symmetric_game(name: str, R: float, S: float, T: float, P: float,
                    roles: tuple[str, str] | None = None) -> StageGame:
     a = np.array([[R, S], [T, P]], dtype=float)
-    return StageGame(name=name, A=a, B=a.T.copy(), roles=tuple(roles or ROLES[name]))
+    return StageGame(name=name, A=a, B=a.T.copy(),
+                     roles=tuple(roles or ROLES.get(name, ROLES["symmetric"])))
 
 
 def asymmetric_game(name: str, A, B, roles: tuple[str, str] | None = None) -> StageGame:
     return StageGame(name=name, A=np.array(A, dtype=float), B=np.array(B, dtype=float),
-                     roles=tuple(roles or ROLES[name]))
+                     roles=tuple(roles or ROLES.get(name, ROLES["asymmetric"])))
 
 
 def builtin(name: str) -> StageGame:
