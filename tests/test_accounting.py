@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tournaments.analysis.tables import ratio_estimate
 from tournaments.model import accounting, games
 from tournaments.model.accounting import MATCH_FIELDS, score_actions
 
@@ -64,15 +63,6 @@ def test_the_net_identity_is_declared_once_by_name():
                      "mutual_cooperation_rate": 0}
     assert accounting.MONEY == ("gross_payoff", "paid", "received", "sanction_cost",
                                 "sanction_suffered")
-
-
-def test_ratio_estimate_and_its_standard_error():
-    x, w = np.array([4.0, 9.0, 2.0]), np.array([5.0, 10.0, 2.0])
-    estimate, se = ratio_estimate(x, w)
-    assert estimate == pytest.approx(15 / 17)
-    residual = x - 15 / 17 * w
-    assert se == pytest.approx(np.sqrt(np.sum(residual**2) / 6) / w.mean())
-    assert np.isnan(ratio_estimate(x[:1], w[:1])[1])
 
 
 actions_strategy = st.lists(st.tuples(st.integers(0, 1), st.integers(0, 1)), min_size=1,

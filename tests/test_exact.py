@@ -13,7 +13,7 @@ import pytest
 
 from strategies.suasion import Suasion
 from tournaments._axelrod import load
-from tournaments.analysis.tables import ratio_estimate
+from tournaments.analysis.intervals import ratio_sampling
 from tournaments.engines import exact
 from tournaments.engines.exact import (
     finite_state_form,
@@ -332,7 +332,7 @@ def test_agrees_with_axelrod_simulation(case):
               "discounted_payoff": ("discounted_net", "discount_weight")}
     for seat in (0, 1):
         for col, (x, w) in fields.items():
-            est, se = ratio_estimate(sim[:, seat, k(x)], sim[:, seat, k(w)])
+            est, se, _, _ = ratio_sampling(sim[:, seat, k(x)], sim[:, seat, k(w)])
             if se == 0:
                 assert res[col][seat] == pytest.approx(est, abs=1e-12)
             else:

@@ -71,9 +71,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from tournaments.analysis.tables import TIE_RTOL, tie_ranks
+
 #: Relative tolerance under which a fixation probability counts as equal to the neutral 1/N in
-#: :func:`invasion_summary` (identical strategies give 1/N up to round-off).
-NEUTRAL_RTOL = 1e-9
+#: :func:`invasion_summary` (identical strategies give 1/N up to round-off): the tolerance of
+#: every tie, :data:`tournaments.analysis.tables.TIE_RTOL`.
+NEUTRAL_RTOL = TIE_RTOL
 
 #: Largest number of (mutant, resident, mutant-count) cells evaluated at once by
 #: :func:`fixation_matrix`; larger rosters are processed in blocks of mutant rows.
@@ -434,7 +437,9 @@ def invasion_summary(
         strategies ``j`` it invades as a single mutant (``ρ[i, j] > 1/N``); ``resists``, the
         number of other strategies ``i`` that do not invade it as residents
         (``ρ[i, j] <= 1/N``); ``stationary_weight`` (:func:`stationary_ranking`) and
-        ``stationary_rank`` (1 = largest weight, ties share the best rank). Comparisons with
+        ``stationary_rank`` (1 = largest weight; weights within a relative
+        :data:`~tournaments.analysis.tables.TIE_RTOL` share the best rank,
+        :func:`~tournaments.analysis.tables.tie_ranks`). Comparisons with
         ``1/N`` use a relative tolerance :data:`NEUTRAL_RTOL`, so a neutral pair (two strategies
         that play identically) is not an invasion: each resists the other. For a batch, the
         ``B`` tables one after the other, each after a leading column ``batch`` (its index).
@@ -457,10 +462,8 @@ def invasion_summary(
     })
     if rho.ndim == 3:
         frame.insert(0, "batch", np.repeat(np.arange(rho.shape[0]), k))
-        ranked = frame.groupby("batch")["stationary_weight"]
-    else:
-        ranked = frame["stationary_weight"]
-    frame["stationary_rank"] = ranked.rank(ascending=False, method="min").astype(int)
+    frame["stationary_rank"] = tie_ranks(frame["stationary_weight"],
+                                         frame["batch"] if rho.ndim == 3 else None)
     return frame
 
 
@@ -488,7 +491,8 @@ def ranking_sensitivity(
     DataFrame
         Tidy rows ``selection_intensity, strategy, stationary_weight, rank``, one per intensity
         and strategy (roster order within an intensity); ``rank`` 1 is the largest weight at
-        that intensity, ties share the best rank.
+        that intensity, ties (:func:`~tournaments.analysis.tables.tie_ranks`) share the best
+        rank.
     """
     a = _square(payoffs, "payoffs")
     names = _labels(labels, a.shape[0])
@@ -500,7 +504,7 @@ def ranking_sensitivity(
             "strategy": names,
             "stationary_weight": weight,
         })
-        frame["rank"] = frame["stationary_weight"].rank(ascending=False, method="min").astype(int)
+        frame["rank"] = tie_ranks(frame["stationary_weight"])
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=["selection_intensity", "strategy", "stationary_weight",

@@ -8,13 +8,27 @@ aggregates them.
   repetitions, Σ_reps Σ_t net_t / Σ_reps rounds. Under continuation δ it converges to
   expected total / expected rounds = (1−δ)·Σ δ^t E[net_t], unlike the mean of per-match averages
   that axelrod reports. Every quantity is per round the same way, so the net identity holds for
-  the reported means too. Net is what ranks.
+  the reported means too. Net is what ranks. A strategy against its own copy (self-play) holds
+  both seats of each match: its values are the mean over the two seats.
 * ``discounted_payoff`` (present when some entry has a discount γ < 1) is the player's own
   valuation Σ γ^t net_t / Σ γ^t, reported beside the net payoff, never ranked.
-* the **95 % interval** of a ratio estimate is the delta-method interval over repetitions,
-  R ± t_{0.975, n−1}·se with se² = Σ_r (x_r − R·w_r)² / (n (n−1) w̄²); a strategy's tournament
-  payoff is the mean of its pairwise payoffs, its se the root of the summed squared pairwise
-  se's over the number of opponents (matches against different opponents are independent).
+* the **95 % interval** of a simulated pair's payoff is a skewness-corrected Student-t interval
+  over its repetitions (Hall's transformation of the studentised ratio, a jackknife standard
+  error, and degrees of freedom for unequal match lengths:
+  :mod:`tournaments.analysis.intervals`), asymmetric where rare events skew the repetitions; a
+  strategy's interval combines its simulated pairs' sampling errors (variances and third
+  cumulants add; Welch–Satterthwaite degrees of freedom). An exact pair has no sampling error and
+  no interval: ``ci_low``, ``ci_high``, ``se``, ``skewness``, ``dof`` are empty, as are those of
+  a strategy whose counted pairs are all exact; a strategy mixing exact and simulated pairs gets
+  the interval of its simulated part's sampling error only.
+* **rounds** are the rounds played, summed over repetitions (a self-play match counts its rounds
+  once). **wins** count the matches in which the player's net total beat its opponent's; they
+  are empty for self-play (a state against its own copy is not a contest: one seat's win is the
+  other's loss) and for exact pairs (:data:`NO_EXACT_WINS`); a strategy's wins are the sum over
+  its counted opponents, empty when some of those pairs are exact (a partial count would not
+  compare with a full one).
+* **ranks** (1 = highest net payoff) are shared by ties: values within a relative
+  :data:`TIE_RTOL` of each other rank equal (:func:`tie_ranks`, the one rule of every rank).
 """
 
 from __future__ import annotations
@@ -24,15 +38,32 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from tournaments.analysis import intervals
 from tournaments.model.accounting import DISCOUNTED, NAMES, NET
 
 #: Significant digits kept in every table: below the last bits that a different BLAS kernel or
 #: summation order may change, so tables compare equal byte for byte across machines.
 DIGITS = 12
 
+#: The sampling statistics of an estimate (:mod:`tournaments.analysis.intervals`): its 95 %
+#: interval, standard error, skewness and effective degrees of freedom; empty without sampling.
+SAMPLING_COLUMNS = ["ci_low", "ci_high", "se", "skewness", "dof"]
+
 #: Columns of ``pairwise.csv`` (``discounted_payoff`` only when some entry discounts).
 PAIRWISE_COLUMNS = ["player", "opponent", "counted", "engine", "repetitions", "rounds", NET,
-                    "ci_low", "ci_high", "se", DISCOUNTED, *NAMES, "wins"]
+                    *SAMPLING_COLUMNS, DISCOUNTED, *NAMES, "wins"]
+
+#: Why an exact pair reports no wins.
+NO_EXACT_WINS = ("the exact solver computes expected payoffs per round, not the distribution "
+                 "of match totals that the probability of a win needs")
+
+#: Relative difference up to which two values are tied in a ranking. Tables keep 12 significant
+#: digits, and values that are equal in exact arithmetic differ by float round-off far below
+#: that (a few units in the 13th–16th digit: the same stationary weight reached by two paths
+#: of the elimination, the same payoff by two linear solves); real differences are far above
+#: it (one round of difference in a million simulated rounds is 1e-6 relative). 1e-9 sits
+#: between the two with three orders of magnitude on either side.
+TIE_RTOL = 1e-9
 
 
 def round_floats(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
@@ -83,27 +114,6 @@ def round_significant(values, digits: int = DIGITS) -> np.ndarray:
     return out
 
 
-def ratio_estimate(x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """Ratio estimate Σx/Σw over repetitions and its delta-method standard error.
-
-    The standard error is NaN for a single repetition (no spread to estimate from).
-    """
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
-    estimate = x.sum() / w.sum()
-    n = len(x)
-    if n < 2:
-        return float(estimate), float("nan")
-    residual = x - estimate * w
-    se = np.sqrt(np.sum(residual**2) / (n * (n - 1))) / w.mean()
-    return float(estimate), float(se)
-
-
-def _t975(dof: np.ndarray) -> np.ndarray:
-    from scipy.stats import t
-
-    return t.ppf(0.975, np.maximum(dof, 1))
-
-
 def pairwise_table(matches: pd.DataFrame, order: list[str],
                    exact: pd.DataFrame | None = None,
                    counted: set[tuple[str, str]] | None = None,
@@ -120,8 +130,8 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
         Player labels in roster order; rows follow it.
     exact : DataFrame, optional
         Rows of pairs solved exactly (:func:`tournaments.engines.exact.pairwise_frame`): their
-        values are the limits of the estimators, with no sampling error (se 0, the interval a
-        point); ``repetitions``, ``rounds`` and ``wins`` are empty for them.
+        values are the limits of the estimators, with no sampling error: their
+        :data:`SAMPLING_COLUMNS`, ``repetitions``, ``rounds`` and ``wins`` are empty.
     counted : set of (player, opponent), optional
         The ordered pairs that enter the tournament's means (default: all but self-play).
     discounted : bool
@@ -135,35 +145,37 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
     Returns
     -------
     DataFrame
-        :data:`PAIRWISE_COLUMNS`: quantities per round; engine ``simulate`` or ``exact``.
+        :data:`PAIRWISE_COLUMNS`: quantities per round; engine ``simulate`` or ``exact``;
+        ``wins`` empty for self-play and exact pairs (module docstring).
     """
     keys = list(keys)
     rows = []
     if len(matches):
-        per_rep = (
-            matches.groupby([*keys, "player", "opponent", "repetition"], sort=False)
-            .sum(numeric_only=True)
-            .reset_index()
-        )
+        by_match = matches.groupby([*keys, "player", "opponent", "repetition"], sort=False)
+        # a self-play match holds both seats: its rounds once, each total the seats' mean
+        per_rep = by_match.sum(numeric_only=True).div(by_match.size(), axis=0).reset_index()
         for group, g in per_rep.groupby([*keys, "player", "opponent"], sort=False):
             *batch, player, opponent = group
-            mean, se = ratio_estimate(g["net"].to_numpy(), g["rounds"].to_numpy())
+            mean, se, skewness, dof = intervals.ratio_sampling(g["net"].to_numpy(),
+                                                               g["rounds"].to_numpy())
             rounds = g["rounds"].sum()
             row = {**dict(zip(keys, batch, strict=True)), "player": player,
-                   "opponent": opponent, "repetitions": len(g), "rounds": int(rounds),
-                   NET: mean, "se": se,
+                   "opponent": opponent, "repetitions": len(g), "rounds": round(rounds),
+                   NET: mean, "se": se, "skewness": skewness, "dof": dof,
                    DISCOUNTED: g["discounted_net"].sum() / g["discount_weight"].sum(),
-                   "wins": int(g["won"].sum()), "engine": "simulate"}
-            # self-play rows hold both seats: these ratios are then the mean over the seats
+                   "wins": round(g["won"].sum()) if player != opponent else pd.NA,
+                   "engine": "simulate"}
             row.update({name: g[name].sum() / rounds for name in NAMES})
             rows.append(row)
     parts = [pd.DataFrame(rows)] if rows else []
     if exact is not None and len(exact):
-        parts.append(exact.assign(engine="exact", se=0.0))
+        parts.append(exact.assign(engine="exact", se=np.nan, skewness=np.nan, dof=np.nan))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     for column in ("repetitions", "rounds", "wins"):
         table[column] = table[column].astype("Int64") if column in table else pd.NA
-    _add_interval(table, table["repetitions"].to_numpy(dtype=float, na_value=np.nan) - 1)
+    table["ci_low"], table["ci_high"] = intervals.bounds(
+        table[NET].to_numpy(dtype=float), table["se"].to_numpy(dtype=float),
+        table["skewness"].to_numpy(dtype=float), table["dof"].to_numpy(dtype=float))
     table["counted"] = (
         pd.MultiIndex.from_arrays([table["player"], table["opponent"]]).isin(list(counted))
         if counted is not None else list(table["player"] != table["opponent"]))
@@ -182,6 +194,47 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
     return round_floats(table[columns])
 
 
+def tie_ranks(values, groups=None, *, rtol: float = TIE_RTOL) -> np.ndarray:
+    """Competition ranks (1 = largest value) in which ties share the best rank.
+
+    Parameters
+    ----------
+    values : array-like of float, shape (n,)
+        What is ranked (a net payoff, a stationary weight...).
+    groups : array-like, shape (n,), optional
+        Rank within each group separately (a sweep's cells, a batch's tournaments); any
+        hashable labels.
+    rtol : float
+        Two values are tied when they differ by at most ``rtol`` times the larger magnitude
+        (:data:`TIE_RTOL`: float round-off, not a real difference). Values are sorted and a run
+        of neighbours each tied to the next shares one rank. NaNs come last, tied with each
+        other.
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+        Each value's rank, in the input order: one plus the number of values of its group
+        that are larger and not tied with it (1, 1, 3 for two tied leaders).
+    """
+    v = np.asarray(values, dtype=float)
+    n = len(v)
+    codes = (np.zeros(n, dtype=np.int64) if groups is None
+             else pd.factorize(pd.Series(np.asarray(groups, dtype=object)))[0])
+    order = np.lexsort((np.where(np.isnan(v), np.inf, -v), codes))
+    ordered, owner = v[order], codes[order]
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    before, after = ordered[:-1], ordered[1:]
+    with np.errstate(invalid="ignore"):
+        close = (np.abs(after - before) <= rtol * np.maximum(np.abs(after), np.abs(before)))
+    tied = np.r_[False, close | (after == before) | (np.isnan(after) & np.isnan(before))]
+    index = np.arange(n)
+    group_start = np.maximum.accumulate(np.where(first, index, 0))
+    block_start = np.maximum.accumulate(np.where(first | ~tied, index, 0))
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = block_start - group_start + 1
+    return ranks
+
+
 def positions(labels: Sequence[str], column: pd.Series) -> np.ndarray:
     """Each value's position in ``labels`` (−1 if it is not one), looked up once per distinct
     value."""
@@ -198,16 +251,6 @@ def batch_index(table: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
     else:
         codes, _ = pd.MultiIndex.from_frame(table[keys]).factorize()
     return codes
-
-
-def _add_interval(table: pd.DataFrame, dof: np.ndarray) -> None:
-    se = table["se"].to_numpy(dtype=float)
-    half = np.zeros(len(se))
-    sampled = se != 0  # an exact value's interval is the point itself
-    with np.errstate(invalid="ignore"):
-        half[sampled] = _t975(np.nan_to_num(dof[sampled], nan=1.0)) * se[sampled]
-    table["ci_low"] = table[NET] - half
-    table["ci_high"] = table[NET] + half
 
 
 def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
@@ -230,47 +273,55 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
     Returns
     -------
     DataFrame
-        ``rank, strategy, mean_payoff, ci_low, ci_high, se`` (and ``discounted_payoff`` where
-        the pairwise table has it), the cooperation rates, ``wins``, the money quantities,
-        ``opponents, engine`` and the descriptive columns. A strategy's value of each quantity
-        is the mean over its opponents of its pairwise values per round.
+        ``rank, strategy, mean_payoff``, the :data:`SAMPLING_COLUMNS` (and
+        ``discounted_payoff`` where the pairwise table has it), the cooperation rates,
+        ``wins``, the money quantities, ``opponents, engine`` and the descriptive columns. A
+        strategy's value of each quantity is the mean over its opponents of its pairwise
+        values per round; its sampling statistics those of that mean over its simulated pairs
+        (:func:`tournaments.analysis.intervals.mean_sampling`), empty when all are exact; its
+        wins the sum over its counted opponents other than itself, empty when some of those
+        pairs are exact. Ties share a rank (:func:`tie_ranks`); tied rows follow the labels'
+        order.
     """
     keys = list(keys)
-    counted = pairwise[pairwise["counted"].astype(bool)]
+    counted = pairwise[pairwise["counted"].astype(bool)].reset_index(drop=True)
     simulated = counted["engine"] == "simulate"
+    contest = counted["player"] != counted["opponent"]  # wins are not defined for self-play
     means = [c for c in (NET, DISCOUNTED, *NAMES) if c in pairwise]
-    table = counted.assign(
-        se2=counted["se"] ** 2,
+    grouped = counted.assign(
         # nullable integers (all missing when every pair is exact) aggregate in compiled code
-        sim_wins=counted["wins"].astype("Int64").where(simulated),
-        sim_reps=counted["repetitions"].astype("Int64").where(simulated),
+        contest_wins=counted["wins"].astype("Int64").where(contest),
+        uncounted_wins=contest & ~simulated, contest=contest,
         simulated=simulated, exact=~simulated,
-    ).groupby([*keys, "player"], sort=False).agg(
-        **{c: (c, "mean") for c in means}, se2=("se2", "sum"), opponents=("player", "size"),
-        wins=("sim_wins", "sum"), reps=("sim_reps", "min"), simulated=("simulated", "any"),
-        exact=("exact", "any"))
+    ).groupby([*keys, "player"], sort=False)
+    table = grouped.agg(
+        **{c: (c, "mean") for c in means}, opponents=("player", "size"),
+        wins=("contest_wins", "sum"), uncounted_wins=("uncounted_wins", "any"),
+        contest=("contest", "any"), simulated=("simulated", "any"), exact=("exact", "any"))
+    sampling = intervals.mean_sampling(*(counted[c].to_numpy(dtype=float)
+                                         for c in ("se", "skewness", "dof")),
+                                       grouped.ngroup().to_numpy())
+    table["se"], table["skewness"], table["dof"] = sampling
     rows = (pd.MultiIndex.from_frame(entries[[*keys, "strategy"]]) if keys
             else entries["strategy"])
     table = table.reindex(rows).rename_axis([*keys, "strategy"] if keys else "strategy")
     table = table.reset_index()
     table["opponents"] = table["opponents"].fillna(0).astype(int)
-    table["se"] = np.sqrt(table["se2"]) / table["opponents"].where(table["opponents"] > 0)
-    sim, ex = (table[c].fillna(False).astype(bool) for c in ("simulated", "exact"))
-    table["wins"] = table["wins"].where(sim).astype("Int64")  # simulated matches only
+    sim, ex, whole = (table[c].fillna(False).astype(bool)
+                      for c in ("simulated", "exact", "contest"))
+    complete = whole & ~table["uncounted_wins"].fillna(False).astype(bool)
+    table["wins"] = table["wins"].where(complete).astype("Int64")
     table["engine"] = np.select([sim & ex, sim, ex], ["mixed", "simulate", "exact"], None)
-    _add_interval(table, table["reps"].to_numpy(dtype=float, na_value=np.nan) - 1)
+    table["ci_low"], table["ci_high"] = intervals.bounds(
+        *(table[c].to_numpy(dtype=float) for c in (NET, "se", "skewness", "dof")))
     table = table.merge(entries, on=[*keys, "strategy"], how="left")
-    if keys:
-        table["_batch"] = batch_index(table, keys)
-        table = table.sort_values(["_batch", NET, "strategy"], ascending=[True, False, True],
-                                  kind="stable")
-        table.insert(0, "rank", table.groupby("_batch").cumcount().to_numpy() + 1)
-    else:
-        table = table.sort_values([NET, "strategy"], ascending=[False, True], kind="stable")
-        table.insert(0, "rank", np.arange(1, len(table) + 1))
+    batch = batch_index(table, keys) if keys else np.zeros(len(table), dtype=np.int64)
+    table = table.assign(_batch=batch).sort_values(
+        ["_batch", NET, "strategy"], ascending=[True, False, True], kind="stable")
+    table.insert(0, "rank", tie_ranks(table[NET], table["_batch"]))
     rates = ["cooperation_rate", "mutual_cooperation_rate"]
     money = [c for c in NAMES if c not in rates]
-    columns = [*keys, "rank", "strategy", NET, "ci_low", "ci_high", "se",
+    columns = [*keys, "rank", "strategy", NET, *SAMPLING_COLUMNS,
                *[c for c in (DISCOUNTED,) if c in means], *rates, "wins", *money,
                "opponents", "engine"]
     extra = [c for c in entries.columns if c not in columns]
