@@ -47,7 +47,8 @@ Definitions
   :mod:`~tournaments.analysis.evolution`, which keeps relative accuracy when weights differ by
   hundreds of orders of magnitude. It costs O((k_A·k_B)³): above :data:`MAX_PROFILES`
   profiles a ``ValueError`` refuses. Each role's **marginal** (the long-run share of time each
-  of its strategies is the resident) is its ranking; ties share the best rank.
+  of its strategies is the resident) is its ranking; weights tied up to float round-off share
+  the best rank (:func:`tournaments.analysis.tables.tie_ranks`, the one rule of every rank).
 * **Ecological dynamics**: the two-population discrete replicator map, both populations
   updated simultaneously from the same generation,
 
@@ -62,8 +63,8 @@ Definitions
   ``Σ_ij π(i, j)·c_A[i, j]`` (and ``Σ_ij π(i, j)·c_B[j, i]``: the populations are monomorphic
   almost always), and at the end of the ecological dynamics, ``Σ_ij x_i·y_j·c_A[i, j]`` (and
   ``Σ_ij x_i·y_j·c_B[j, i]``: members meet the other population at random); the **surviving
-  profiles**: the profile of largest stationary weight and every profile within
-  :data:`SURVIVOR_RTOL` of it.
+  profiles**: the profile of largest stationary weight and every profile tied with it up to
+  float round-off (rank 1 by :func:`~tournaments.analysis.tables.tie_ranks`).
 * **Two-population Moran process** (:func:`moran`): populations of ``N_A`` and ``N_B``
   members, each member's payoff its average against all members of the other population. Each
   step one population is chosen with probability proportional to its size (every member is
@@ -120,16 +121,13 @@ from tournaments.analysis.evolution import (
     log_fixation_matrix,
 )
 from tournaments.analysis.evolution import ecology_frame as _one_population_ecology
+from tournaments.analysis.tables import tie_ranks
 
 #: Largest number of profiles ``k_A·k_B`` whose stationary distribution is solved. The
 #: log-space GTH elimination takes about ``(k_A·k_B)³/3`` log-add-exps (1.4·10⁹ at this bound)
 #: and ``(k_A·k_B)²`` floats of memory, per selection intensity; rosters of 40 strategies per
 #: role fit.
 MAX_PROFILES = 1_600
-
-#: Relative tolerance under which a profile's stationary weight counts as equal to the largest
-#: (:func:`surviving_profiles`): the log-space solve is accurate to a few ulps per profile.
-SURVIVOR_RTOL = 1e-9
 
 #: Role names when none are given: the row role and the column role.
 ROLES = ("A", "B")
@@ -189,11 +187,6 @@ def _check_profiles(k_a: int, k_b: int) -> None:
             f"{k_a} × {k_b} = {k_a * k_b} profiles are more than the {MAX_PROFILES} whose "
             "stationary distribution is solved (the solve costs (k_A·k_B)³ operations); "
             "shorten a role's roster")
-
-
-def _rank(weight: pd.Series) -> pd.Series:
-    """1 for the largest weight; exactly equal weights share the best rank."""
-    return weight.rank(ascending=False, method="min").astype(int)
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,7 +375,7 @@ def role_ranking(
     DataFrame
         Rows ``role, strategy, stationary_weight, rank``: the row role's strategies then the
         column role's, each in roster order; ``rank`` 1 is the largest marginal weight within
-        the role, exactly equal weights share the best rank.
+        the role, ties (:func:`~tournaments.analysis.tables.tie_ranks`) share the best rank.
     """
     roles = _roles(roles)
     frames = []
@@ -390,7 +383,7 @@ def role_ranking(
                                     strict=True):
         frame = pd.DataFrame({"role": role, "strategy": _labels(labels, len(weight)),
                               "stationary_weight": weight})
-        frame["rank"] = _rank(frame["stationary_weight"])
+        frame["rank"] = tie_ranks(frame["stationary_weight"])
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
@@ -432,13 +425,13 @@ def surviving_profiles(stationary: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of bool, shape (k_A, k_B)
-        True for the profile of largest weight and every profile whose weight is within the
-        relative tolerance :data:`SURVIVOR_RTOL` of it (equal up to float noise).
+        True for the profile of largest weight and every profile tied with it
+        (:func:`~tournaments.analysis.tables.tie_ranks`: equal up to float round-off).
     """
     pi = np.asarray(stationary, dtype=float)
     if pi.ndim != 2 or pi.size == 0:
         raise ValueError(f"stationary must be a non-empty (k_A, k_B) matrix, got {pi.shape}")
-    return pi >= pi.max() * (1.0 - SURVIVOR_RTOL)
+    return (tie_ranks(pi.ravel()) == 1).reshape(pi.shape)
 
 
 def profile_frame(
