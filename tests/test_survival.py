@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from tests.conftest import small_config
 from tournaments import api
@@ -78,11 +79,84 @@ def test_analyze_rewrites_the_same_files(tmp_path, cli):
     assert cli("verify", str(out)).returncode == 0
 
 
-def test_asymmetric_games_have_no_survival_analysis():
-    roster = [{"strategy": "Cooperator", "role": "leader"},
-              {"strategy": "Defector", "role": "public"}]
-    assert api.run(small_config(game="leader_leads", roster=roster),
-                   progress=False).survival is None
+#: Source 004, Figure 5 as two populations: leaders support (C) or bash (D), publics too.
+LEADERS_AND_PUBLICS = [
+    {"strategy": "Cooperator", "role": "leader", "label": "Supporting leader"},
+    {"strategy": "Defector", "role": "leader", "label": "Bashing leader"},
+    {"strategy": "Cooperator", "role": "public", "label": "Supportive public"},
+    {"strategy": "Defector", "role": "public", "label": "Bashing public"}]
+
+
+def test_two_populations_of_leaders_and_publics_settle_on_support_and_bash():
+    result = api.run(small_config(game="leader_leads", roster=LEADERS_AND_PUBLICS,
+                                  evolution={"population_size": 20,
+                                             "selection_intensity": 0.1}), progress=False)
+    s = result.survival
+    assert s.roles == ("leader", "public")
+    # Figure 5: supporting pays the leader 3 whatever the public does, bashing 2; bashing pays
+    # the public 4 against a supporting leader (3 if it supports), 2 against a bashing one (1)
+    invasion = s.invasion.set_index(["role", "row_resident", "column_resident", "mutant"])
+    f = [1 - 0.1 + 0.1 * pi for pi in (3, 2)]  # fitness of supporting and bashing leaders
+    r, n = f[0] / f[1], 20
+    closed = (1 - 1 / r) / (1 - r ** -n)  # constant-fitness Moran fixation
+    for public in ("Supportive public", "Bashing public"):  # whatever the public plays
+        rho = invasion.loc[("leader", "Bashing leader", public, "Supporting leader"),
+                           "fixation_probability"]
+        assert rho == pytest.approx(closed, rel=1e-12)
+    # support and bash survive: (Supporting leader, Bashing public) has the largest weight
+    top = s.profiles[s.profiles["survives"]]
+    assert list(zip(top["row_strategy"], top["column_strategy"], strict=True)) == [
+        ("Supporting leader", "Bashing public")]
+    ranks = s.survival.set_index("strategy")["rank"]
+    assert ranks["Supporting leader"] == 1 and ranks["Bashing public"] == 1
+    rates = s.population.set_index(["measure", "role"])["value"]
+    assert rates[("stationary_cooperation_rate", "leader")] > 0.5
+    assert rates[("stationary_cooperation_rate", "public")] < 0.5
+    assert ("cooperation survives in the leader population" in result.report()
+            and "but not in the public population" in result.report())
+
+
+def test_roles_in_a_symmetric_game_are_the_same_game_written_as_a_and_b():
+    roster = [{"strategy": "Tit For Tat", "role": "receiving"},
+              {"strategy": "Defector", "role": "receiving"},
+              {"strategy": "Win-Stay Lose-Shift", "role": "sending"},
+              {"strategy": "Cooperator", "role": "sending"}]
+    match = {"continuation": 0.9, "noise": 0.05, "engine": "exact"}
+    symmetric = api.run(small_config(roster=roster, match=match), progress=False)
+    written = api.run(small_config(
+        roster=roster, match=match, game={"A": [[3, 0], [5, 1]], "B": [[3, 5], [0, 1]],
+                                          "roles": ["receiving", "sending"]}), progress=False)
+    for name in ("survival", "invasion", "profiles", "ecology", "population"):
+        pd.testing.assert_frame_equal(getattr(symmetric.survival, name),
+                                      getattr(written.survival, name), check_exact=True)
+
+
+def test_two_population_moran_runs(tmp_path, cli):
+    roster = [{**entry, "count": 3} for entry in LEADERS_AND_PUBLICS]
+    config = small_config(kind="moran", game="leader_leads", roster=roster,
+                          evolution={"runs": 40, "generations": 5000,
+                                     "selection_intensity": 0.5})
+    result = api.run(config, progress=False)
+    runs = result.moran_runs
+    assert list(runs.columns) == ["run", "seed", "steps", "fixated", "row_winner",
+                                  "column_winner"]
+    assert runs["fixated"].all()  # populations of 6 fix quickly
+    # each population fixated once per run: the fixations of each role add up to the runs
+    table = result.survival.survival.groupby("role")["moran_fixations"].sum()
+    assert table.to_dict() == {"leader": 40, "public": 40}
+    # a leader's payoff does not depend on the public (Figure 5): the leader population is a
+    # constant-fitness Moran process, r = f(3)/f(2) = 2.0/1.5 at w = 0.5, from 3 of 6 supporters
+    r = 2.0 / 1.5
+    closed = (1 - r ** -3) / (1 - r ** -6)
+    share = (runs["row_winner"] == "Supporting leader").mean()
+    assert abs(share - closed) / np.sqrt(closed * (1 - closed) / len(runs)) < 4
+    populations = result.moran_populations
+    sizes = populations.groupby(["run", "step", "role"])["count"].sum()
+    assert (sizes == 6).all()
+    path = tmp_path / "moran.yaml"
+    path.write_text(yaml.safe_dump(config))
+    assert cli("run", str(path), "--out", str(tmp_path / "out")).returncode == 0
+    assert cli("verify", str(tmp_path / "out")).returncode == 0
 
 
 def test_selection_too_strong_for_negative_payoffs_is_bad_input():

@@ -232,22 +232,23 @@ def analyze(results_dir: Path) -> None:
 
     result = api.load_result(results_dir)
     written = store.rewrite_analysis(result, results_dir)
-    if result.survival is None:
-        click.echo("no survival analysis: the game is asymmetric")
-    else:
-        _print_survival(result.survival)
+    _print_survival(result.survival)
     click.echo(f"wrote {', '.join(written)} in {results_dir}/")
 
 
 def _print_survival(survival) -> None:
-    columns = ["rank", "strategy", "stationary_weight", "tournament_payoff",
-               "self_cooperation_rate", "ecological_share", "invades", "invaded_by"]
+    columns = [c for c in ("role", "rank", "strategy", "stationary_weight", "tournament_payoff",
+                           "self_cooperation_rate", "ecological_share", "invades", "invaded_by")
+               if c in survival.survival]
     click.echo(survival.survival[columns].to_string(index=False,
                                                     float_format=lambda x: f"{x:.3f}"))
-    for measure, value in zip(survival.population["measure"], survival.population["value"],
-                              strict=True):
+    population = survival.population
+    roles = population["role"] if "role" in population else [""] * len(population)
+    for measure, role, value in zip(population["measure"], roles, population["value"],
+                                    strict=True):
         if measure.endswith("cooperation_rate"):
-            click.echo(f"{measure.replace('_', ' ')}: {value:.3f}")
+            click.echo(f"{measure.replace('_', ' ')}{f' ({role})' if role else ''}: "
+                       f"{value:.3f}")
 
 
 @cli.command()

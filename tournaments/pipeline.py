@@ -185,11 +185,20 @@ def tables(plan: Plan, entries: pd.DataFrame, matches: pd.DataFrame,
 
 def survival(config: Config, summary: pd.DataFrame, pairwise: pd.DataFrame,
              entries: pd.DataFrame, *, source: str = "<dict>"):
-    """Step 7: the survival analysis (``None`` for an asymmetric game)."""
-    from tournaments.analysis.survival import survival_analysis
+    """Step 7: the survival analysis, of one population or of two (roles)."""
+    from tournaments.analysis import two_population
+    from tournaments.analysis.survival import survival_analysis, two_population_analysis
 
     try:
-        return survival_analysis(summary, pairwise, entries, config.evolution)
+        if not config.two_populations:
+            return survival_analysis(summary, pairwise, entries, config.evolution)
+        roles = config.game.build().roles
+        sizes = [int((entries["role"] == role).sum()) for role in roles]
+        if sizes[0] * sizes[1] > two_population.MAX_PROFILES:
+            raise ConfigError(source, "roster", f"{sizes[0]} × {sizes[1]} entries",
+                              f"at most {two_population.MAX_PROFILES} profiles (row-role × "
+                              "column-role entries) for the two-population analysis")
+        return two_population_analysis(summary, pairwise, entries, config.evolution, roles)
     except ValueError as err:
         raise ConfigError(source, "evolution.selection_intensity",
                           config.evolution.selection_intensity,
@@ -198,12 +207,20 @@ def survival(config: Config, summary: pd.DataFrame, pairwise: pd.DataFrame,
 
 def moran(config: Config, specs: list[PlayerSpec], pairwise: pd.DataFrame, *,
           progress: bool, source: str):
-    """Step 8 (``kind: moran``): seeded Moran runs on the tournament's payoff matrix."""
-    from tournaments.analysis.survival import matrix
-    from tournaments.engines.moran import run_moran
+    """Step 8 (``kind: moran``): seeded Moran runs on the tournament's payoff matrix (two
+    populations with roles)."""
+    from tournaments.analysis.survival import matrix, rectangle
+    from tournaments.engines.moran import run_moran, run_two_population_moran
 
-    payoffs = matrix(pairwise, [s.label for s in specs], "mean_payoff")
-    return run_moran(config, specs, payoffs, progress=progress, source=source)
+    if not config.two_populations:
+        payoffs = matrix(pairwise, [s.label for s in specs], "mean_payoff")
+        return run_moran(config, specs, payoffs, progress=progress, source=source)
+    roles = config.game.build().roles
+    labels = tuple([s.label for s in specs if s.role == role] for role in roles)
+    counts = tuple(np.array([s.count for s in specs if s.role == role]) for role in roles)
+    payoffs = (rectangle(pairwise, labels[0], labels[1], "mean_payoff"),
+               rectangle(pairwise, labels[1], labels[0], "mean_payoff"))
+    return run_two_population_moran(config, payoffs, labels, counts, roles, progress=progress)
 
 
 def self_enforcement(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame | None:

@@ -35,7 +35,9 @@ INTENSITIES = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 @dataclass(frozen=True)
 class Survival:
-    """The survival analysis's tables (see the module docstring)."""
+    """The survival analysis's tables (see the module docstring). ``roles`` names the two
+    populations of a two-population analysis (``None``: one population); it then has
+    ``profiles``, the stationary weight of every profile."""
 
     survival: pd.DataFrame
     invasion: pd.DataFrame
@@ -43,6 +45,8 @@ class Survival:
     sensitivity: pd.DataFrame
     population: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    roles: tuple[str, str] | None = None
+    profiles: pd.DataFrame | None = None
 
 
 def matrix(pairwise: pd.DataFrame, labels: list[str], column: str, *,
@@ -176,13 +180,7 @@ def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd
     })
     invasion = invasion[invasion["mutant"] != invasion["resident"]].reset_index(drop=True)
     ecology = evolution.ecology_frame(found.shares, labels)
-    notes = []
-    lowest = payoffs.min()
-    usable = [x for x in sorted({*INTENSITIES, w}) if evolution.fitness(lowest, x) > 0]
-    if len(usable) < len(set(INTENSITIES) | {w}):
-        notes.append(f"selection intensities above {max(usable):g} are left out of the "
-                     f"sensitivity analysis: the lowest payoff {lowest:.3g} makes 1 − w + w·π "
-                     "non-positive there")
+    usable, notes = _usable_intensities(payoffs.min(), w)
     sensitivity = evolution.ranking_sensitivity(payoffs, n, usable, labels)
 
     final = found.shares[-1]
@@ -198,9 +196,110 @@ def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd
                     notes=notes)
 
 
+def rectangle(pairwise: pd.DataFrame, rows: list[str], columns: list[str],
+              column: str) -> np.ndarray:
+    """``column`` of the pairs (player in ``rows``, opponent in ``columns``) as a
+    ``len(rows) × len(columns)`` matrix (row = player): one role's payoffs against the other's."""
+    player = positions(rows, pairwise["player"])
+    opponent = positions(columns, pairwise["opponent"])
+    known = (player >= 0) & (opponent >= 0)
+    values = np.full((len(rows), len(columns)), np.nan)
+    values[player[known], opponent[known]] = pairwise[column].to_numpy(dtype=float)[known]
+    if np.isnan(values).any():
+        raise ValueError(f"a pair of the two populations is missing from the tables ({column})")
+    return values
+
+
+def _usable_intensities(lowest: float, w: float) -> tuple[list[float], list[str]]:
+    """The sensitivity analysis's intensities at which every fitness is positive, and a note
+    on those left out."""
+    usable = [x for x in sorted({*INTENSITIES, w}) if evolution.fitness(lowest, x) > 0]
+    if len(usable) < len(set(INTENSITIES) | {w}):
+        return usable, [f"selection intensities above {max(usable):g} are left out of the "
+                        f"sensitivity analysis: the lowest payoff {lowest:.3g} makes "
+                        "1 − w + w·π non-positive there"]
+    return usable, []
+
+
+def two_population_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame,
+                            entries: pd.DataFrame, evolution_config,
+                            roles: tuple[str, str]) -> Survival:
+    """The survival analysis of two populations, one per role, each of
+    ``evolution.population_size`` members meeting only the other
+    (:mod:`tournaments.analysis.two_population`):
+
+    * ``survival``: per strategy, its ``role``, ``rank`` within the role and
+      ``stationary_weight`` (its role's marginal of the stationary distribution over profiles),
+      its tournament payoff and cooperation rate, its ``ecological_share`` within its role at
+      the end of the two-population replicator map, ``invades`` (the resident profiles in which
+      a single mutant of it fixes with more than the neutral 1/N, its own population's
+      resident being another strategy) and ``invaded_by`` (the (mutant, other population's
+      resident) pairs that so invade its population while it is the resident);
+    * ``invasion``: every such fixation probability; ``profiles``: the stationary weight of
+      every profile (row-role strategy, column-role strategy) and whether it survives;
+    * ``ecology`` and ``sensitivity`` with a ``role`` column; ``population``: each role's
+      cooperation rate in the stationary mix and at the end of the ecology.
+
+    Raises
+    ------
+    ValueError
+        When a fitness 1 − w + w·π is not positive at the configured selection intensity, or
+        the profiles are more than :data:`~tournaments.analysis.two_population.MAX_PROFILES`.
+    """
+    from tournaments.analysis import two_population as two
+
+    labels = [list(entries.loc[entries["role"] == role, "strategy"]) for role in roles]
+    counts = [entries.loc[entries["role"] == role, "count"].to_numpy(dtype=float)
+              for role in roles]
+    payoffs = (rectangle(pairwise, labels[0], labels[1], "mean_payoff"),
+               rectangle(pairwise, labels[1], labels[0], "mean_payoff"))
+    cooperation = (rectangle(pairwise, labels[0], labels[1], "cooperation_rate"),
+                   rectangle(pairwise, labels[1], labels[0], "cooperation_rate"))
+    n = evolution_config.population_size
+    w = evolution_config.selection_intensity
+    rho = two.invasion_probabilities(*payoffs, n, n, w, roles=roles)
+    invasion = two.invasion_frame(*rho, n, n, *labels, roles)
+    stationary = two.stationary_profiles(*payoffs, n, n, w, roles=roles)
+    ranking = two.role_ranking(stationary, *labels, roles)
+    shares = two.ecological_dynamics(*payoffs, *counts, evolution_config.generations,
+                                     fitness=partial(evolution.fitness, selection_intensity=w),
+                                     roles=roles)
+    usable, notes = _usable_intensities(min(p.min() for p in payoffs), w)
+    sensitivity = two.ranking_sensitivity(*payoffs, n, n, usable, *labels, roles)
+    measures = two.cooperation_survival(stationary, shares[0][-1], shares[1][-1],
+                                        *cooperation, roles)
+    population = measures.melt(id_vars="role", var_name="measure", value_name="value")
+    population = pd.concat([population[["measure", "role", "value"]], pd.DataFrame({
+        "measure": ["population_size", "selection_intensity"], "role": ["", ""],
+        "value": [float(n), float(w)]})], ignore_index=True)
+    invaders = invasion[invasion["invades"]]
+    resident = np.where(invaders["role"] == roles[0], invaders["row_resident"],
+                        invaders["column_resident"])
+    tournament = summary.set_index("strategy")
+    table = ranking.assign(
+        tournament_payoff=tournament.loc[ranking["strategy"], "mean_payoff"].to_numpy(),
+        cooperation_rate=tournament.loc[ranking["strategy"], "cooperation_rate"].to_numpy(),
+        ecological_share=np.concatenate([shares[0][-1], shares[1][-1]]),
+        invades=ranking["strategy"].map(invaders["mutant"].value_counts()).fillna(0)
+        .astype(int).to_numpy(),
+        invaded_by=ranking["strategy"].map(pd.Series(resident).value_counts()).fillna(0)
+        .astype(int).to_numpy())
+    table = table.sort_values(["role", "rank", "strategy"], kind="stable",
+                              key=lambda c: c.map({roles[0]: 0, roles[1]: 1})
+                              if c.name == "role" else c)
+    table = table[["role", "rank", "strategy", "stationary_weight", "tournament_payoff",
+                   "cooperation_rate", "ecological_share", "invades", "invaded_by"]]
+    return Survival(survival=table.reset_index(drop=True), invasion=invasion,
+                    ecology=two.ecology_frame(*shares, *labels, roles), sensitivity=sensitivity,
+                    population=population, notes=notes, roles=tuple(roles),
+                    profiles=two.profile_frame(stationary, *labels))
+
+
 def with_moran_fixations(survival: Survival, moran_runs: pd.DataFrame) -> Survival:
-    """The survival table with ``moran_fixations``: the Moran runs each strategy fixated in."""
-    fixed = moran_runs["winner"].value_counts()
+    """The survival table with ``moran_fixations``: the Moran runs each strategy fixated in
+    (in its own population, with two)."""
+    winners = [c for c in ("winner", "row_winner", "column_winner") if c in moran_runs]
+    fixed = pd.concat([moran_runs[c] for c in winners]).value_counts()
     table = survival.survival.assign(
         moran_fixations=[int(fixed.get(label, 0)) for label in survival.survival["strategy"]])
     return replace(survival, survival=table)

@@ -28,13 +28,13 @@ pairs whose automata have the same structure (the solver keeps the joint states 
 pairs can reach) and cells only with cells of the same discounts, game and transfer efficiency.
 
 What is left to the pipeline (:func:`split` says which cells): ``kind: moran`` (seeded Moran
-runs), ``engine: simulate``, asymmetric games (no survival analysis, roles), ``topology: clubs``
-whose cross-club links are random draws (``0 < cross_club_probability < 1``: the links depend on
-the cell's seed), swept values that are not scalars, any pair without a form or with a joint
-chain above :data:`~tournaments.engines.exact.MAX_JOINT_STATES`, and any cell whose survival
-analysis raises (it then fails in the pipeline, with the pipeline's message). The pipeline's
-other outputs that a sweep row does not hold — ``pairwise.csv``, the invasion, ecology and
-sensitivity tables, the self-enforcement step — are not computed here.
+runs), ``engine: simulate``, two populations (roles: their survival analysis runs per cell),
+``topology: clubs`` whose cross-club links are random draws (``0 < cross_club_probability < 1``:
+the links depend on the cell's seed), swept values that are not scalars, any pair without a form
+or with a joint chain above :data:`~tournaments.engines.exact.MAX_JOINT_STATES`, and any cell
+whose survival analysis raises (it then fails in the pipeline, with the pipeline's message). The
+pipeline's other outputs that a sweep row does not hold — ``pairwise.csv``, the invasion,
+ecology and sensitivity tables, the self-enforcement step — are not computed here.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _eligible(cell) -> bool:
     config = cell.config
     topology = config.topology
     return (config.kind == "tournament" and config.match.engine != "simulate"
-            and config.game.build().symmetric
+            and not config.two_populations
             and (topology.kind == "round_robin" or topology.cross_club_probability in (0.0, 1.0))
             and all(isinstance(value, _SCALARS) and (not isinstance(value, str)
                                                       or _reads_back(value))

@@ -137,3 +137,53 @@ def run_moran(config: Config, specs: list[PlayerSpec], payoffs: np.ndarray, *,
         runs.append((run, seed, step, fixated, winner))
     return (pd.DataFrame(runs, columns=["run", "seed", "steps", "fixated", "winner"]),
             pd.DataFrame(rows, columns=["run", "step", "strategy", "count"]))
+
+
+def run_two_population_moran(config: Config, payoffs: tuple[np.ndarray, np.ndarray],
+                             labels: tuple[list[str], list[str]],
+                             counts: tuple[np.ndarray, np.ndarray], roles: tuple[str, str], *,
+                             progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run ``evolution.runs`` seeded two-population Moran processes
+    (:func:`tournaments.analysis.two_population.moran`): the roster's row-role entries are one
+    population, its column-role entries the other, each member's payoff its mean net payoff per
+    round against the other population's members (read from the tournament's tables), the
+    roster's ``count``s the start. Each run's seed is derived from the root seed and the run's
+    number; a run stops when both populations are monomorphic or after
+    ``evolution.generations`` steps.
+
+    Returns
+    -------
+    runs : DataFrame
+        ``run, seed, steps, fixated, row_winner, column_winner`` (each population's fixated
+        strategy, empty where the run did not fixate).
+    populations : DataFrame
+        ``run, step, role, strategy, count``: both populations after every step.
+    """
+    from tqdm import tqdm
+
+    from tournaments.analysis import two_population
+
+    evo = config.evolution
+    runs, frames = [], []
+    for run in tqdm(range(evo.runs), desc="moran runs", unit="run",
+                    disable=True if not progress else None, leave=False):
+        seed = derive_seed(config.seed, "moran", run)
+        found = two_population.moran(*payoffs, *counts, evo.selection_intensity,
+                                     np.random.default_rng(seed), max_steps=evo.generations,
+                                     record=True, roles=roles)
+        steps, fixated = int(found.steps[0]), bool(found.fixated[0])
+        winners = [names[int(np.argmax(final[0]))] if fixated else ""
+                   for names, final in zip(labels, (found.counts_a, found.counts_b),
+                                           strict=True)]
+        runs.append((run, seed, steps, fixated, *winners))
+        for role, names, history in zip(roles, labels, (found.history_a, found.history_b),
+                                        strict=True):
+            kept = history[:steps + 1, 0]  # (steps + 1, k)
+            frames.append(pd.DataFrame({
+                "run": run, "step": np.repeat(np.arange(steps + 1), len(names)), "role": role,
+                "strategy": np.tile(np.asarray(names, dtype=object), steps + 1),
+                "count": kept.ravel().astype(int)}))
+    populations = pd.concat(frames, ignore_index=True).sort_values(
+        ["run", "step"], kind="stable").reset_index(drop=True)
+    return (pd.DataFrame(runs, columns=["run", "seed", "steps", "fixated", "row_winner",
+                                        "column_winner"]), populations)

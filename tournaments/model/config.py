@@ -443,9 +443,18 @@ def _check_roster(config: Config, origin: str) -> Iterator[ConfigError]:
         if all(e.role != role for e in config.roster):
             yield ConfigError(origin, "roster", f"no {role} entry",
                               f"at least one entry of each role ({row}, {column})")
-    if config.kind != "tournament":
-        yield ConfigError(origin, "kind", config.kind,
-                          "tournament: Moran runs of two populations are not available yet")
+    if config.kind == "moran" and config.evolution.mutation_rate > 0:
+        yield ConfigError(origin, "evolution.mutation_rate", config.evolution.mutation_rate,
+                          "0 in Moran runs of two populations (they run to fixation)")
+    if config.kind == "moran" and config.topology.kind != "round_robin":
+        yield ConfigError(origin, "topology", config.topology.kind,
+                          "round_robin in Moran runs of two populations (every member meets "
+                          "every member of the other population)")
+    for role in game.roles:
+        members = sum(e.count for e in config.roster if e.role == role)
+        if config.kind == "moran" and members < 2:
+            yield ConfigError(origin, "roster", f"a {role} population of {members}",
+                              "counts adding up to at least 2 in each role for Moran runs")
 
 
 def _check_free_form(config: Config, origin: str) -> Iterator[ConfigError]:

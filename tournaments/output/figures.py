@@ -76,7 +76,9 @@ def survival_figures(result) -> dict:
     """Figures of the survival analysis and of a Moran process, where they exist."""
     out = {}
     survival = result.survival
-    if survival is not None:
+    if survival is not None and survival.roles is not None:
+        out.update(two_population_figures(survival, result.config.evolution.selection_intensity))
+    elif survival is not None:
         labels = list(result.entries["strategy"])
         out["ecology"] = ecology_area(survival.ecology, labels)
         out["invasion"] = invasion_heatmap(survival.invasion, labels)
@@ -87,21 +89,136 @@ def survival_figures(result) -> dict:
     return out
 
 
+def two_population_figures(survival, configured: float) -> dict:
+    """The figures of a two-population analysis: ``profiles`` (the stationary weight of every
+    profile, surviving ones marked), ``response_graph`` (where single mutants fix), and each
+    role's ``ecology`` and ``ranking_sensitivity`` in a panel of its own."""
+    row, column = survival.roles
+    fig, axes = new_figure(8, 4.2 * 2, nrows=2)
+    for ax, role in zip(axes, survival.roles, strict=True):
+        part = survival.ecology[survival.ecology["role"] == role]
+        order = list(dict.fromkeys(part["strategy"]))
+        _stack(ax, part.pivot(index="generation", columns="strategy", values="share")[order])
+        ax.set_title(f"{role} population")
+    axes[0].set_xlabel("")
+    fig.suptitle("Ecological dynamics of two populations (replicator map, fitness 1 − w + w·π)")
+    fig.tight_layout()
+    out = {"profiles": profile_heatmap(survival.profiles, survival.roles), "ecology": fig,
+           "response_graph": response_graph(survival.invasion, survival.profiles,
+                                            survival.roles)}
+    fig, axes = new_figure(8, 4.2 * 2, nrows=2)
+    for ax, role in zip(axes, survival.roles, strict=True):
+        distinct_lines(ax, survival.sensitivity[survival.sensitivity["role"] == role],
+                       x="selection_intensity", y="stationary_weight")
+        ax.axvline(configured, color="0.4", linestyle=":", linewidth=1,
+                   label=f"configured w = {configured:g}")
+        ax.set_xscale("log")
+        ax.set_xlabel("selection intensity w")
+        ax.set_ylabel("marginal stationary weight")
+        ax.set_title(f"{role} population")
+        ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
+    fig.suptitle(f"Evolutionary ranking within each role ({row} × {column} profiles)")
+    fig.tight_layout()
+    out["ranking_sensitivity"] = fig
+    return out
+
+
+def profile_heatmap(profiles, roles: tuple[str, str]) -> Figure:
+    """The stationary weight of every profile (row-role strategy × column-role strategy) in the
+    small-mutation limit; a surviving profile's cell is framed and starred."""
+    rows = list(dict.fromkeys(profiles["row_strategy"]))
+    cols = list(dict.fromkeys(profiles["column_strategy"]))
+    table = profiles.pivot(index="row_strategy", columns="column_strategy",
+                           values="stationary_weight").reindex(index=rows, columns=cols)
+    fig, ax = new_figure(max(5.0, 0.9 * len(cols) + 4), max(4.0, 0.6 * len(rows) + 3))
+    sns.heatmap(table, annot=len(rows) * len(cols) <= 150, fmt=".2f", cmap="viridis", vmin=0,
+                square=True, ax=ax, cbar_kws={"label": "stationary weight", "shrink": 0.8})
+    ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
+    ax.set_yticks(ax.get_yticks(), ax.get_yticklabels(), rotation=0)
+    for r, c in zip(profiles["row_strategy"][profiles["survives"]],
+                    profiles["column_strategy"][profiles["survives"]], strict=True):
+        i, j = rows.index(r), cols.index(c)
+        ax.add_patch(_frame(j, i))
+        ax.text(j + 0.92, i + 0.2, "★", ha="right", va="center", color="white", fontsize=9)
+    ax.set_ylabel(f"{roles[0]} strategy (row)")
+    ax.set_xlabel(f"{roles[1]} strategy (column)")
+    ax.set_title("Profiles in the long run (★: the surviving profile)")
+    fig.tight_layout()
+    return fig
+
+
+def _frame(x: float, y: float):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), 1, 1, fill=False, edgecolor="white", linewidth=2.5)
+
+
+def response_graph(invasion, profiles, roles: tuple[str, str]) -> Figure:
+    """Profiles on a grid (row-role strategy down, column-role strategy across), each dot's area
+    its stationary weight; an arrow from a profile to the profile a single mutant of either role
+    leads to where that mutant fixes with more than the neutral probability 1/N (solid: a
+    row-role mutant, dashed: a column-role mutant). Surviving profiles are ringed."""
+    rows = list(dict.fromkeys(profiles["row_strategy"]))
+    cols = list(dict.fromkeys(profiles["column_strategy"]))
+    from matplotlib.lines import Line2D
+
+    fig, ax = new_figure(max(6.0, 1.1 * len(cols) + 5), max(4.0, 1.0 * len(rows) + 2.5))
+    x = profiles["column_strategy"].map(cols.index).to_numpy()
+    y = profiles["row_strategy"].map(rows.index).to_numpy()
+    weight = profiles["stationary_weight"].to_numpy(dtype=float)
+    ax.scatter(x, y, s=30 + 1200 * weight, color=sns.color_palette()[0], zorder=3)
+    ax.scatter(x[profiles["survives"]], y[profiles["survives"]],
+               s=30 + 1200 * weight[profiles["survives"]] + 250, facecolors="none",
+               edgecolors="black", linewidths=1.5, zorder=4)
+    for move in invasion[invasion["invades"]].itertuples(index=False):
+        start = (cols.index(move.column_resident), rows.index(move.row_resident))
+        if move.role == roles[0]:
+            end, style = (start[0], rows.index(move.mutant)), "-"
+        else:
+            end, style = (cols.index(move.mutant), start[1]), "--"
+        bend = 0.25 if abs(end[0] - start[0]) + abs(end[1] - start[1]) > 1 else 0.0
+        ax.annotate("", xy=end, xytext=start, zorder=2,
+                    arrowprops={"arrowstyle": "-|>", "linestyle": style, "color": "0.35",
+                                "shrinkA": 9, "shrinkB": 9,
+                                "connectionstyle": f"arc3,rad={bend}"})
+    ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xlim(-0.6, len(cols) - 0.4)
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_xlabel(f"{roles[1]} strategy (column)")
+    ax.set_ylabel(f"{roles[0]} strategy (row)")
+    ax.set_title("Response graph (dot area: stationary weight)")
+    ax.legend(handles=[
+        Line2D([], [], color="0.35", linestyle="-", label=f"a {roles[0]} mutant fixes (> 1/N)"),
+        Line2D([], [], color="0.35", linestyle="--", label=f"a {roles[1]} mutant fixes (> 1/N)"),
+        Line2D([], [], marker="o", markersize=10, markerfacecolor="none", color="black",
+               linestyle="", label="surviving profile")],
+        fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1))
+    fig.tight_layout()
+    return fig
+
+
 def ecology_area(ecology, labels: list[str]) -> Figure:
     shares = ecology.pivot(index="generation", columns="strategy", values="share")[labels]
     fig, ax = new_figure(8, 4.5)
+    _stack(ax, shares)
+    ax.set_title("Ecological dynamics (axelrod Ecosystem, fitness 1 − w + w·π)")
+    fig.tight_layout()
+    return fig
+
+
+def _stack(ax, shares: pd.DataFrame) -> None:
+    """Population shares (one column per strategy) as a stacked area, legend top to bottom."""
+    labels = list(shares.columns)
     ax.stackplot(shares.index, shares.T.to_numpy(), labels=labels,
                  colors=sns.color_palette("tab20", len(labels)))
     ax.set_xlim(shares.index.min(), shares.index.max())
     ax.set_ylim(0, 1)
     ax.set_xlabel("generation")
     ax.set_ylabel("population share")
-    ax.set_title("Ecological dynamics (axelrod Ecosystem, fitness 1 − w + w·π)")
     handles, names = ax.get_legend_handles_labels()  # listed top to bottom, as stacked
     ax.legend(handles[::-1], names[::-1], fontsize=7, bbox_to_anchor=(1.02, 1),
               loc="upper left")
-    fig.tight_layout()
-    return fig
 
 
 #: Ratios to the neutral fixation probability that label the invasion colour bar.
@@ -166,6 +283,7 @@ def distinct_lines(ax, data: pd.DataFrame, *, x: str, y: str) -> None:
 
 
 def moran_trajectories(populations, runs) -> Figure:
+    """Mean shares over runs (each within its population, with two) and the fixations."""
     fig, (left, right) = new_figure(11, 4.5, ncols=2,
                                       gridspec_kw={"width_ratios": [2, 1]})
     # a run that fixated keeps its final population: carry it to the last step of any run
@@ -174,15 +292,24 @@ def moran_trajectories(populations, runs) -> Figure:
     steps = np.arange(populations["step"].max() + 1)
     full = pd.concat({run: g.droplevel("run").reindex(steps).ffill()
                       for run, g in counts.groupby(level="run")}, names=["run", "step"])
-    shares = full.div(full.sum(axis=1), axis=0).groupby(level="step").mean()
+    groups = (populations.drop_duplicates("strategy").groupby("role", sort=False)["strategy"]
+              .apply(list).tolist() if "role" in populations else [list(counts.columns)])
+    shares = pd.concat([full[g].div(full[g].sum(axis=1), axis=0) for g in groups], axis=1)
+    shares = shares.groupby(level="step").mean()
     styles = ["-", "--", "-.", ":"]
     for n, strategy in enumerate(counts.columns):
         left.plot(shares.index, shares[strategy], label=strategy, linestyle=styles[n % 4])
     left.set_xlabel("step (a fixated run keeps its final population)")
-    left.set_ylabel("mean share over runs")
+    left.set_ylabel("mean share over runs" + (" (within its population)" if len(groups) > 1
+                                              else ""))
     left.set_title("Moran process: population over time")
     left.legend(fontsize=7)
-    winners = runs["winner"].replace("", "no fixation").value_counts()
+    if "winner" in runs:
+        winners = runs["winner"]
+    else:  # two populations: the profile they fixated in
+        winners = (runs["row_winner"] + " × " + runs["column_winner"]).where(
+            runs["fixated"].astype(str) == "True", "")
+    winners = winners.replace("", "no fixation").value_counts()
     sns.barplot(x=winners.to_numpy(), y=winners.index, color=sns.color_palette()[0], ax=right)
     right.set_xlabel("runs fixated")
     right.set_title(f"Fixations in {len(runs)} runs")

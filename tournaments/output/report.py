@@ -200,7 +200,35 @@ def _ranking_clause(summary: pd.DataFrame, among: str = "") -> str:
     return text
 
 
+def _two_population_sentence(survival) -> str:
+    """Which profile the small-mutation limit favours, and whether each role cooperates."""
+    profiles = survival.profiles
+    top = profiles[profiles["survives"]]
+    named = _join([f"(**{r}**, **{c}**)" for r, c in zip(top["row_strategy"],
+                                                           top["column_strategy"], strict=True)])
+    weight = top["stationary_weight"].iloc[0]
+    population = survival.population
+    rates = {role: population.loc[(population["role"] == role) & (
+        population["measure"] == "stationary_cooperation_rate"), "value"].iloc[0]
+        for role in survival.roles}
+    kept = [f"the {role} population ({rate:.{DIGITS}f})" for role, rate in rates.items()
+            if rate >= COOPERATIVE]
+    lost = [f"the {role} population ({rate:.{DIGITS}f})" for role, rate in rates.items()
+            if rate < COOPERATIVE]
+    profile = "profile" if len(top) == 1 else "profiles"
+    text = (f"Under evolution of the two populations, the small-mutation limit favours the "
+            f"{profile} {named} (stationary weight {weight:.{DIGITS}f}"
+            f"{' each' if len(top) > 1 else ''}); ")
+    if not lost:
+        return text + f"cooperation survives in both: {_join(kept)}."
+    if not kept:
+        return text + f"cooperation survives in neither: {_join(lost)}."
+    return text + f"cooperation survives in {_join(kept)} but not in {_join(lost)}."
+
+
 def _survival_sentence(survival) -> str:
+    if survival.roles is not None:
+        return _two_population_sentence(survival)
     table = survival.survival
     population = dict(zip(survival.population["measure"], survival.population["value"],
                           strict=True))
@@ -235,8 +263,8 @@ def _self_enforcement_sentence(result) -> str:
                 "gain by deviating.")
     text = f"Self-enforcing {where} (no deviation gains against a copy of itself): "
     text += ("only " if len(held) == 1 and len(analysable) > 1 else "") + _join(_bold(held))
-    if result.survival is None:
-        return text + "."
+    if result.survival is None or result.survival.roles is not None:
+        return text + "."  # two populations: a strategy never meets a copy of itself there
     rates = dict(zip(result.survival.survival["strategy"],
                      result.survival.survival["self_cooperation_rate"], strict=True))
     cooperating = [s for s in held if rates.get(s, 0.0) >= COOPERATIVE]
@@ -272,11 +300,16 @@ def interval_method() -> str:
 
 def describe_game(config) -> str:
     game = config.game.build()
+    row, column = game.roles
+    populations = (f"; two populations, {row} (row) against {column} (column)"
+                   if config.two_populations else "")
     if game.symmetric:
         r, s, t, p = game.rstp
-        return f"`{game.name}`, symmetric: R = {r:g}, S = {s:g}, T = {t:g}, P = {p:g}"
-    return (f"`{game.name}`, asymmetric: A (the row player's payoffs) = {game.A.tolist()}, "
-            f"B (the column player's) = {game.B.tolist()}")
+        return (f"`{game.name}`, symmetric: R = {r:g}, S = {s:g}, T = {t:g}, P = {p:g}"
+                + populations)
+    return (f"`{game.name}`, asymmetric: A (the {row} row player's payoffs) = "
+            f"{game.A.tolist()}, B (the {column} column player's) = {game.B.tolist()}"
+            + populations)
 
 
 def describe_match(config) -> str:
@@ -367,10 +400,9 @@ def survival_section(result) -> list:
     """Which states' cooperation survives under evolution, and why."""
     s = result.survival
     if s is None:
-        return [Heading(2, "Survival"),
-                Paragraph("No evolutionary analysis: the game is asymmetric (receiving and "
-                          "sending states form two populations, which the single-population "
-                          "analysis does not cover).")]
+        return []
+    if s.roles is not None:
+        return two_population_section(result)
     evo = result.config.evolution
     population = dict(zip(s.population["measure"], s.population["value"], strict=True))
     k = len(s.survival)
@@ -412,24 +444,42 @@ def survival_section(result) -> list:
               "Exact values, no band; each strategy has its own marker and dashes, so lines "
               "that coincide stay visible."),
     ]
-    if result.moran_runs is not None:
-        runs = result.moran_runs
-        fixed = runs[runs["fixated"].astype(str) == "True"]
+    return blocks + moran_section(result)
+
+
+def moran_section(result) -> list:
+    """The seeded Moran runs of ``kind: moran``: how often each strategy (with two populations,
+    each profile) fixated."""
+    if result.moran_runs is None:
+        return []
+    runs, evo = result.moran_runs, result.config.evolution
+    fixed = runs[runs["fixated"].astype(str) == "True"]
+    if "winner" in runs:
+        process = (f"axelrod's `MoranProcess` from the roster's counts (mutation rate "
+                   f"{evo.mutation_rate}, topology `{result.config.topology.kind}`)")
         counts = fixed["winner"].value_counts()
-        blocks += [
-            Heading(2, "Moran process"),
-            Paragraph(f"{len(runs)} seeded runs of axelrod's `MoranProcess` from the roster's "
-                      f"counts (mutation rate {evo.mutation_rate}, topology "
-                      f"`{result.config.topology.kind}`); {len(fixed)} fixated within "
-                      f"{evo.generations} steps."),
-            Table(pd.DataFrame({"strategy": counts.index, "fixations": counts.values,
-                                "share_of_runs": counts.values / len(runs)})),
-            Image("moran", "Moran process",
-                  "Left: mean share of each strategy over the runs at each step (a run that "
-                  "fixated keeps its final population). Right: the runs each strategy fixated "
-                  "in."),
-        ]
-    return blocks
+        table = pd.DataFrame({"strategy": counts.index, "fixations": counts.values})
+    else:
+        row, column = result.survival.roles
+        process = ("the two-population Moran process from the roster's counts (every member "
+                   "meets every member of the other population; a step replaces one member of "
+                   "one population, chosen in proportion to its size; no mutation)")
+        counts = fixed.groupby(["row_winner", "column_winner"], sort=False).size()
+        counts = counts.sort_values(ascending=False, kind="stable")
+        table = pd.DataFrame({row: counts.index.get_level_values(0),
+                              column: counts.index.get_level_values(1),
+                              "fixations": counts.values})
+    table["share_of_runs"] = table["fixations"] / len(runs)
+    return [
+        Heading(2, "Moran process"),
+        Paragraph(f"{len(runs)} seeded runs of {process}; {len(fixed)} fixated within "
+                  f"{evo.generations} steps."),
+        Table(table),
+        Image("moran", "Moran process",
+              "Left: mean share of each strategy over the runs at each step (a run that "
+              "fixated keeps its final population). Right: the runs each strategy (or "
+              "profile) fixated in."),
+    ]
 
 
 def self_enforcement_section(result) -> list:
@@ -459,6 +509,61 @@ def self_enforcement_section(result) -> list:
     ]
 
 
+def two_population_section(result) -> list:
+    """The survival analysis of two populations, one per role."""
+    s, evo = result.survival, result.config.evolution
+    row, column = s.roles
+    population = s.population
+    rates = {(m, r): v for m, r, v in zip(population["measure"], population["role"],
+                                          population["value"], strict=True)}
+    bullets = [f"The {role} population cooperates at a rate of "
+               f"**{rates[('stationary_cooperation_rate', role)]:.{DIGITS}f}** in the "
+               "small-mutation limit and "
+               f"**{rates[('ecological_cooperation_rate', role)]:.{DIGITS}f}** at the end of "
+               "the ecological dynamics." for role in s.roles]
+    return [
+        Heading(2, "Survival"),
+        Paragraph(
+            f"The roster is two populations that never trade places: {row} states (the row "
+            f"player) and {column} states (the column player), each of N = "
+            f"{evo.population_size} members who meet only the other population. A mutant "
+            "arises in one population while the other is held at one strategy; it takes over "
+            "with the fixation probability of the Moran process with fitness 1 − w + w·π "
+            f"(w = {evo.selection_intensity}, π its net payoff per round against the other "
+            "population's strategy, exact where the pair is). In the small-mutation limit "
+            "both populations are almost always of one strategy each — a *profile* — and "
+            "`profiles.csv` gives the share of time spent in each (the multi-population "
+            "α-Rank chain, every single-population deviation equally likely). Within each "
+            "role, `stationary_weight` is that role's marginal and `rank` ranks by it; "
+            "`invades`: resident profiles in which a single mutant of the strategy fixes with "
+            "more than the neutral 1/N; `invaded_by`: (mutant, other population's strategy) "
+            "pairs that so take over its population; `ecological_share`: its share of its "
+            f"population after {evo.generations} generations of the two-population replicator "
+            "map from the roster's counts. Cooperation counts as surviving in a role when that "
+            f"population cooperates at a rate of at least {COOPERATIVE}."),
+        Table(s.survival),
+        Bullets((*bullets, *s.notes)),
+        Image("profiles", "profiles",
+              f"Stationary weight of every profile ({row} strategy down, {column} strategy "
+              "across) in the small-mutation limit; the surviving profile (largest weight) is "
+              "framed and starred."),
+        Image("response_graph", "response graph",
+              "Profiles as dots (area: stationary weight); an arrow leads from a profile to "
+              "the one a single mutant reaches where it fixes with more than the neutral "
+              f"probability 1/N (solid: a {row} mutant, dashed: a {column} mutant); ringed: "
+              "the surviving profiles."),
+        Image("ecology", "ecological dynamics",
+              "Each population's shares over the generations of the two-population replicator "
+              "map (fitness 1 − w + w·π, both populations updated together) from the roster's "
+              "counts, stacked in the legend's order."),
+        Image("ranking_sensitivity", "ranking sensitivity",
+              "Each role's marginal stationary weight of its strategies against the selection "
+              "intensity w (log scale); the dotted line marks the configured w. Exact values, "
+              "no band."),
+        *moran_section(result),
+    ]
+
+
 def report_blocks(result) -> list:
     """The report, block by block (rendered by :func:`tournament_report` and
     :func:`html_report`)."""
@@ -474,6 +579,8 @@ def report_blocks(result) -> list:
     if result.survival is not None:
         files += [f"`{n}`" for n in ("survival.csv", "invasion.csv", "ecology.csv",
                                      "ranking_sensitivity.csv", "population.csv")]
+        if result.survival.profiles is not None:
+            files.append("`profiles.csv`")
     if result.moran_runs is not None:
         files += ["`moran.csv`", "`moran_populations.csv`"]
     if result.self_enforcement is not None:

@@ -186,6 +186,8 @@ def write_analysis(result, directory: Path) -> list[str]:
         tables.update({"survival.csv": s.survival, "invasion.csv": s.invasion,
                        "ecology.csv": s.ecology, "ranking_sensitivity.csv": s.sensitivity,
                        "population.csv": s.population})
+        if s.profiles is not None:
+            tables["profiles.csv"] = s.profiles
     if result.moran_runs is not None:
         tables["moran.csv"] = result.moran_runs
     if result.moran_populations is not None:
