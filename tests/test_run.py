@@ -237,3 +237,15 @@ def test_a_pair_too_large_for_the_exact_solver_is_simulated():
     leader = result.entries.strategy[0]
     assert engines[leader, leader] == "simulate"
     assert engines["Tit For Tat", "Tit For Tat"] == "exact"
+
+
+def test_a_strategy_that_cannot_play_the_game_is_bad_input(tmp_path, cli):
+    # GTFT reads R, S, T, P from the game, which an asymmetric game does not have
+    path = tmp_path / "gtft.yaml"
+    path.write_text("name: gtft\ngame: leader_leads\nroster:\n"
+                    "  - {strategy: Tit For Tat, role: leader}\n"
+                    "  - {strategy: GTFT, role: public}\n")
+    result = cli("run", str(path), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "roster[1].strategy: 'GTFT'" in result.stderr and "RPST" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

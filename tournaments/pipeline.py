@@ -80,6 +80,24 @@ def plan(config: Config, specs: list[PlayerSpec]) -> Plan:
     return Plan(specs=specs, game=game, pairs=pairs, counted=counted)
 
 
+def check_players(config: Config, plan: Plan, *, source: str) -> None:
+    """Every entry's player takes the match's attributes (the game, its length, the noise) as
+    axelrod's ``Match`` gives them; one that cannot (GTFT reads R, S, T, P, which an asymmetric
+    game has not) is bad input naming the entry, not a traceback."""
+    from tournaments.engines.exact import match_player
+
+    for spec in plan.specs:
+        try:
+            match_player(spec, plan.game, config.match)
+        except Exception as err:  # noqa: BLE001 - the strategy's own code refuses the game
+            raise ConfigError(source, f"roster[{spec.index}].strategy",
+                              config.roster[spec.index].strategy,
+                              f"a strategy that can play this game ({plan.game.name}: "
+                              f"{'symmetric' if plan.game.symmetric else 'asymmetric'}); it "
+                              f"fails on the match's attributes: {type(err).__name__}: {err}"
+                              ) from None
+
+
 def solve_exactly(config: Config, plan: Plan, *, source: str) -> tuple[pd.DataFrame, list]:
     """Step 4: the pairs the exact solver covers, and the pairs left to simulate."""
     from tournaments.engines import exact
@@ -260,6 +278,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         phase("roster")
         specs = build_specs(config, source=source)
         the_plan = plan(config, specs)
+        check_players(config, the_plan, source=source)
         budget.check(config, the_plan, source=source)  # refuse what would not fit, before play
         phase("exact pairs")
         exact_rows, rest = solve_exactly(config, the_plan, source=source)
