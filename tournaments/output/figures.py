@@ -22,9 +22,15 @@ def new_figure(width: float, height: float, **subplots) -> tuple[Figure, object]
 
 def tournament_figures(result) -> dict:
     """``ranking`` (net payoff per round with 95 % intervals) and ``payoff_heatmap``."""
-    order = list(result.entries["strategy"])
-    return {"ranking": ranking(result.summary),
-            "payoff_heatmap": payoff_heatmap(result.pairwise, order)}
+    entries = result.entries
+    if result.config.two_populations:  # each side's payoffs against the other side
+        roles = result.config.game.build().roles
+        sides = [list(entries.loc[entries["role"] == role, "strategy"]) for role in roles]
+        heatmap = payoff_heatmap(result.pairwise, sides[0], sides[1], roles)
+    else:
+        order = list(entries["strategy"])
+        heatmap = payoff_heatmap(result.pairwise, order, order)
+    return {"ranking": ranking(result.summary), "payoff_heatmap": heatmap}
 
 
 def ranking(summary) -> Figure:
@@ -55,19 +61,29 @@ def ranking(summary) -> Figure:
     return fig
 
 
-def payoff_heatmap(pairwise, order: list[str]) -> Figure:
-    """Row player's net payoff per round against each column player, in roster order."""
-    rows = [x for x in order if x in set(pairwise["player"])]
-    cols = [x for x in order if x in set(pairwise["opponent"])]
+def payoff_heatmap(pairwise, rows: list[str], columns: list[str],
+                   roles: tuple[str, str] | None = None) -> Figure:
+    """Net payoff per round of each row state against each column state. With ``roles`` (two
+    populations), two panels: the row role's payoffs against the column role, and the column
+    role's against the row role (each side's own payoffs, rows its own strategies)."""
+    panels = [(rows, columns, None)] if roles is None else [
+        (rows, columns, roles), (columns, rows, roles[::-1])]
+    size = max(4.0, 0.6 * max(len(rows), len(columns)) + 2)
+    width = size + 1 if roles is None else 2 * size + 6  # room for two sets of long labels
+    fig, axes = new_figure(width, size + (0 if roles is None else 1.5), ncols=len(panels),
+                           squeeze=False)
     table = pairwise.pivot(index="player", columns="opponent", values="mean_payoff")
-    table = table.reindex(index=rows, columns=cols)
-    size = max(4.0, 0.6 * max(len(rows), len(cols)) + 2)
-    fig, ax = new_figure(size + 1, size)
-    sns.heatmap(table, annot=len(rows) <= 15, fmt=".2f", cmap="viridis", ax=ax,
-                cbar_kws={"label": "net payoff per round of row against column"})
-    ax.set_xlabel("opponent")
-    ax.set_ylabel("player")
-    ax.set_title("Pairwise payoffs")
+    for ax, (mine, theirs, names) in zip(axes[0], panels, strict=True):
+        sns.heatmap(table.reindex(index=mine, columns=theirs), annot=len(mine) <= 15,
+                    fmt=".2f", cmap="viridis", ax=ax,
+                    cbar_kws={"label": "net payoff per round of row against column"
+                              if names is None else "net payoff per round"})
+        if names is not None:
+            ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
+            ax.set_yticks(ax.get_yticks(), ax.get_yticklabels(), rotation=0)
+        ax.set_xlabel("opponent" if names is None else f"{names[1]} (opponent)")
+        ax.set_ylabel("player" if names is None else f"{names[0]} (player)")
+        ax.set_title("Pairwise payoffs" if names is None else f"{names[0]} payoffs")
     fig.tight_layout()
     return fig
 
