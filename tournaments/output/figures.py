@@ -13,6 +13,26 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+#: Strategies a figure shows one by one; a larger roster's ranking shows the top of it, its
+#: ecology and sensitivity the leading strategies with the rest summed or left out (the tables
+#: hold every strategy), and its matrices are ordered by rank with smaller labels.
+LEGIBLE = 30
+#: Lines (or stacked bands) a figure with a legend draws at most.
+_LINES = 15
+#: Largest side of a matrix figure, in inches (a 240-strategy heatmap stays printable).
+MAX_INCHES = 18.0
+
+
+def _matrix_size(k: int) -> float:
+    return min(MAX_INCHES, max(4.0, 0.6 * k + 2))
+
+
+def _small_labels(ax, k: int, size: float) -> None:
+    """Tick labels that fit ``k`` rows or columns on ``size`` inches."""
+    if k > LEGIBLE:
+        points = max(2.5, min(9.0, 0.8 * 72 * size / k))
+        ax.tick_params(axis="both", labelsize=points)
+
 
 def new_figure(width: float, height: float, **subplots) -> tuple[Figure, object]:
     """A standalone figure and its axes (``subplots`` as for ``Figure.subplots``)."""
@@ -29,6 +49,8 @@ def tournament_figures(result) -> dict:
         heatmap = payoff_heatmap(result.pairwise, sides[0], sides[1], roles)
     else:
         order = list(entries["strategy"])
+        if len(order) > LEGIBLE:  # ordered by rank, so that the structure shows
+            order = list(result.summary.sort_values("rank", kind="stable")["strategy"])
         heatmap = payoff_heatmap(result.pairwise, order, order)
     return {"ranking": ranking(result.summary), "payoff_heatmap": heatmap}
 
@@ -37,6 +59,8 @@ def ranking(summary) -> Figure:
     """Net payoff per round as bars; whiskers are the 95 % intervals of the states that have one
     (a state whose pairs are all exact has none: no sampling error), and the axis says which."""
     data = summary.sort_values("rank", kind="stable")
+    total = len(data)
+    data = data.head(LEGIBLE)
     fig, ax = new_figure(7, 0.45 * len(data) + 1.5)
     sns.barplot(data=data, y="strategy", x="mean_payoff", color=sns.color_palette()[0], ax=ax)
     low, high = (data[c].to_numpy(dtype=float, na_value=np.nan) for c in ("ci_low", "ci_high"))
@@ -56,7 +80,8 @@ def ranking(summary) -> Figure:
         label = "net payoff per round (no interval)"
     ax.set_xlabel(label)
     ax.set_ylabel("")
-    ax.set_title("Tournament ranking")
+    ax.set_title("Tournament ranking" if total <= LEGIBLE else
+                 f"Tournament ranking\nthe top {LEGIBLE} of {total} (all in summary.csv)")
     fig.tight_layout()
     return fig
 
@@ -68,19 +93,20 @@ def payoff_heatmap(pairwise, rows: list[str], columns: list[str],
     role's against the row role (each side's own payoffs, rows its own strategies)."""
     panels = [(rows, columns, None)] if roles is None else [
         (rows, columns, roles), (columns, rows, roles[::-1])]
-    size = max(4.0, 0.6 * max(len(rows), len(columns)) + 2)
+    size = _matrix_size(max(len(rows), len(columns)))
     width = size + 1 if roles is None else 2 * size + 6  # room for two sets of long labels
     fig, axes = new_figure(width, size + (0 if roles is None else 1.5), ncols=len(panels),
                            squeeze=False)
     table = pairwise.pivot(index="player", columns="opponent", values="mean_payoff")
     for ax, (mine, theirs, names) in zip(axes[0], panels, strict=True):
         sns.heatmap(table.reindex(index=mine, columns=theirs), annot=len(mine) <= 15,
-                    fmt=".2f", cmap="viridis", ax=ax,
+                    fmt=".2f", cmap="viridis", ax=ax, xticklabels=True, yticklabels=True,
                     cbar_kws={"label": "net payoff per round of row against column"
                               if names is None else "net payoff per round"})
         if names is not None:
             ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
             ax.set_yticks(ax.get_yticks(), ax.get_yticklabels(), rotation=0)
+        _small_labels(ax, max(len(mine), len(theirs)), size)
         ax.set_xlabel("opponent" if names is None else f"{names[1]} (opponent)")
         ax.set_ylabel("player" if names is None else f"{names[0]} (player)")
         ax.set_title("Pairwise payoffs" if names is None else f"{names[0]} payoffs")
@@ -96,6 +122,8 @@ def survival_figures(result) -> dict:
         out.update(two_population_figures(survival, result.config.evolution.selection_intensity))
     elif survival is not None:
         labels = list(result.entries["strategy"])
+        if len(labels) > LEGIBLE:  # ordered by the evolutionary ranking
+            labels = list(survival.survival.sort_values("rank", kind="stable")["strategy"])
         out["ecology"] = ecology_area(survival.ecology, labels)
         out["invasion"] = invasion_heatmap(survival.invasion, labels)
         out["ranking_sensitivity"] = sensitivity_lines(
@@ -124,7 +152,7 @@ def two_population_figures(survival, configured: float) -> dict:
                                             survival.roles)}
     fig, axes = new_figure(8, 4.2 * 2, nrows=2)
     for ax, role in zip(axes, survival.roles, strict=True):
-        distinct_lines(ax, survival.sensitivity[survival.sensitivity["role"] == role],
+        distinct_lines(ax, _leading(survival.sensitivity[survival.sensitivity["role"] == role]),
                        x="selection_intensity", y="stationary_weight")
         ax.axvline(configured, color="0.4", linestyle=":", linewidth=1,
                    label=f"configured w = {configured:g}")
@@ -224,7 +252,14 @@ def ecology_area(ecology, labels: list[str]) -> Figure:
 
 
 def _stack(ax, shares: pd.DataFrame) -> None:
-    """Population shares (one column per strategy) as a stacked area, legend top to bottom."""
+    """Population shares (one column per strategy) as a stacked area, legend top to bottom;
+    beyond :data:`_LINES` strategies, those with the largest final shares and the rest summed
+    as one band."""
+    if shares.shape[1] > _LINES:
+        final = shares.iloc[-1].sort_values(ascending=False, kind="stable")
+        keep = list(final.index[:_LINES - 1])
+        rest = [c for c in shares.columns if c not in keep]
+        shares = shares[keep].assign(**{f"{len(rest)} others": shares[rest].sum(axis=1)})
     labels = list(shares.columns)
     ax.stackplot(shares.index, shares.T.to_numpy(), labels=labels,
                  colors=sns.color_palette("tab20", len(labels)))
@@ -252,7 +287,7 @@ def invasion_heatmap(invasion, labels: list[str]) -> Figure:
     neutral = float(invasion["neutral"].iloc[0])
     table = invasion.pivot(index="mutant", columns="resident", values="fixation_probability")
     ratio = table.reindex(index=labels, columns=labels) / neutral
-    size = max(4.0, 0.6 * len(labels) + 2)
+    size = _matrix_size(len(labels))
     fig, ax = new_figure(size + 1, size)
     annot = ratio.map(lambda r: "" if np.isnan(r) else f"{r:.2g}") if len(labels) <= 12 else False
     with np.errstate(divide="ignore"):
@@ -260,8 +295,10 @@ def invasion_heatmap(invasion, labels: list[str]) -> Figure:
     largest = float(np.nanmax(np.abs(logs.to_numpy()), initial=0.0))
     span = min(max(largest, np.log10(2.0)), _DECADES)
     sns.heatmap(logs, annot=annot, fmt="", cmap="RdBu_r", vmin=-span, vmax=span, ax=ax,
+                xticklabels=True, yticklabels=True,
                 cbar_kws={"label": "fixation probability / neutral 1/N (log scale)",
                           "extend": "both" if largest > span else "neither"})
+    _small_labels(ax, len(labels), size)
     ticks = [t for t in _RATIO_TICKS if abs(np.log10(t)) <= span + 1e-9]
     colorbar = ax.collections[0].colorbar
     colorbar.set_ticks(np.log10(ticks))
@@ -278,6 +315,8 @@ def sensitivity_lines(sensitivity, configured: float | None = None) -> Figure:
     point, no band; each strategy has its own colour, marker and dashes, so that lines lying on
     top of each other stay visible. ``configured`` marks the run's own intensity."""
     fig, ax = new_figure(8, 4.5)
+    total = sensitivity["strategy"].nunique()
+    sensitivity = _leading(sensitivity)
     distinct_lines(ax, sensitivity, x="selection_intensity", y="stationary_weight")
     if configured is not None:
         ax.axvline(configured, color="0.4", linestyle=":", linewidth=1,
@@ -285,10 +324,24 @@ def sensitivity_lines(sensitivity, configured: float | None = None) -> Figure:
     ax.set_xscale("log")
     ax.set_xlabel("selection intensity w")
     ax.set_ylabel("stationary weight (small-mutation limit)")
-    ax.set_title("Evolutionary ranking and selection intensity")
+    shown = sensitivity["strategy"].nunique()
+    ax.set_title("Evolutionary ranking and selection intensity" + (
+        "" if shown == total else f"\nthe {shown} of {total} strategies with the largest "
+        "weight at some w (all in ranking_sensitivity.csv)"), fontsize=10)
     ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
     fig.tight_layout()
     return fig
+
+
+
+def _leading(sensitivity: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the :data:`_LINES` strategies with the largest stationary weight at any
+    intensity (all of them when there are no more)."""
+    best = sensitivity.groupby("strategy", sort=False)["stationary_weight"].max()
+    if len(best) <= _LINES:
+        return sensitivity
+    keep = set(best.sort_values(ascending=False, kind="stable").index[:_LINES])
+    return sensitivity[sensitivity["strategy"].isin(keep)]
 
 
 def distinct_lines(ax, data: pd.DataFrame, *, x: str, y: str) -> None:
