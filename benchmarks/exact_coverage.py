@@ -26,6 +26,7 @@ all stochastic pairs, and the largest |simulated − exact| over the determinist
 Usage::
 
     PYTHONPATH=. python benchmarks/exact_coverage.py [--check] [--reps N] [--processes N]
+        [--only NAME ...] [--csv FILE]
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", nargs="*", help="check only these strategies (class names)")
+    parser.add_argument("--csv", type=Path, help="write every checked pair's row to this file")
     args = parser.parse_args()
 
     axl = load_axelrod()
@@ -163,10 +165,15 @@ def main() -> None:
                   f"largest |z| of {column} = {z.max():.2f} (pairs with |z| > 4: "
                   f"{int((z > 4).sum())}; > 3: {int((z > 3).sum())}, about "
                   f"{0.0027 * len(z):.1f} expected by chance)")
-        top = sorted(stochastic, key=lambda r: -abs(r["mean_payoff_z"]))[:5]
-        for r in top:
-            print(f"    {r['strategy']} vs {r['opponent']}, noise {r['noise']}, {r['turns']} "
-                  f"turns: z = {r['mean_payoff_z']:+.2f} (gap {r['mean_payoff_gap']:+.2e})")
+            for r in sorted(stochastic, key=lambda r: -abs(r[f"{column}_z"]))[:3]:
+                print(f"    {r['strategy']} vs {r['opponent']}, noise {r['noise']}, "
+                      f"{r['turns']} turns: z = {r[f'{column}_z']:+.2f} "
+                      f"(gap {r[f'{column}_gap']:+.2e})")
+    if args.csv:
+        import pandas as pd
+
+        pd.DataFrame(rows).to_csv(args.csv, index=False)
+        print(f"  every pair: {args.csv}")
 
 
 if __name__ == "__main__":

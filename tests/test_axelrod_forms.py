@@ -231,6 +231,25 @@ def test_extraction_refuses_a_strategy_whose_declared_memory_is_dishonest():
     assert finite_state_form(contrite) is not None
 
 
+def test_a_state_strategy_that_is_not_an_automaton_is_never_extracted():
+    # its payments are known only to an automaton: a form extracted from its play would miss
+    # them, so it is simulated
+    from tournaments.strategy import StateStrategy, state_classifier
+
+    class Paying(StateStrategy):
+        name = "Paying"
+        classifier = state_classifier(1)
+
+        def strategy(self, opponent):
+            return opponent.history[-1] if opponent.history else C
+
+        def adjustments(self, own, other, partner):
+            return np.tile([1.0, 0.0, 0.0], (len(own), 1))
+
+    assert finite_state_form(Paying()) is None
+    assert finite_state_form(Honest()) is not None  # the same play, without payments
+
+
 # --- coverage ----------------------------------------------------------------------------------
 
 def test_coverage_of_axelrods_non_cheating_strategies():

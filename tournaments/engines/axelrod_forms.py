@@ -5,7 +5,8 @@ over *realised* actions: in each state it intends C with some probability, and a
 (own, partner) actions of a round it moves, possibly at random, to the next state. axelrod's
 ``Match`` shows every player the realised history (noise flips an intended action before either
 history records it), so a form reproduces a player's play exactly when its state carries
-everything the player's next decisions depend on. Forms come from three places, tried in order:
+everything the player's next decisions depend on; ``Match`` resets its players before a match, so
+every form starts from the first round. Forms come from three places, tried in order:
 
 1. **Written as automata**: the project's strategies and plug-ins
    (:class:`tournaments.strategy.AutomatonStrategy`), whose automaton is enumerated.
@@ -80,6 +81,8 @@ CHECK_PANEL = ("Cooperator", "Defector", "TitForTat", "Alternator", "Random", "G
 CHECK_RANDOM = (0.1, 0.3, 0.5, 0.5, 0.7, 0.9)
 #: Tolerance on a probability of cooperating when an extracted form is compared with play.
 _TOLERANCE = 1e-12
+#: Difference between an exact and a simulated mean below which they agree (round-off).
+_AGREEMENT = 1e-9
 
 
 # --------------------------------------------------------------------------------------------
@@ -866,9 +869,9 @@ def compare_with_play(player, partner, game: StageGame, *, turns: int, noise: fl
     -------
     dict or None
         ``{"mean_payoff": (gap, z), "cooperation_rate": (gap, z)}`` with gap = simulated mean
-        − exact value and z = gap / its standard error (0 when both agree exactly and the
-        simulation has no spread, infinite when they differ without spread); None when either
-        player has no form once told the match length.
+        − exact value and z = gap / its standard error (0 when they agree up to round-off,
+        infinite when they differ and the simulation has no spread); None when either player
+        has no form once told the match length.
     """
     from tournaments.engines.exact import solve_pair
 
@@ -884,7 +887,10 @@ def compare_with_play(player, partner, game: StageGame, *, turns: int, noise: fl
     for column, values in simulated.items():
         gap = float(values.mean()) - float(exact[column][0])
         se = float(values.std(ddof=1)) / math.sqrt(len(values)) if len(values) > 1 else 0.0
-        out[column] = gap, (gap / se if se > 0 else (0.0 if abs(gap) < 1e-9 else math.inf))
+        if abs(gap) < _AGREEMENT:  # equal up to round-off (a spread of round-off is no se)
+            out[column] = gap, 0.0
+        else:
+            out[column] = gap, (gap / se if se > 0 else math.inf)
     return out
 
 
@@ -928,6 +934,8 @@ def _find(player, partner: Partner | None, game: StageGame | None):
     automaton = getattr(player, "automaton", None)
     if callable(automaton):
         return "automaton", automaton(partner or Partner())
+    if callable(getattr(player, "adjustments", None)):
+        return None, None  # payments and sanctions are in a form only when it is an automaton
     axl = _axelrod()
     cls = type(player)
     family = _family_class(cls)
@@ -962,7 +970,9 @@ def finite_state_form(player, *, partner: Partner | None = None,
     player : axelrod.Player
         Recognised, in this order (module docstring): an automaton strategy (the project's
         strategies and plug-ins written as :class:`tournaments.strategy.AutomatonStrategy`),
-        whose automaton against ``partner`` is enumerated; an exact instance of a hand-written
+        whose automaton against ``partner`` is enumerated (a player of the project's protocol
+        that is not an automaton — one with ``adjustments`` — has no form: its payments would
+        be missing from it); an exact instance of a hand-written
         classic (Cooperator, Defector, Random(p), Tit For Tat, Grudger, Win-Stay Lose-Shift,
         ..., Forgetful Fool Me Once, Remorseful Prober, Michaelos in a match of unknown length);
         a member of a family read from its parameters — ``MemoryOnePlayer`` (GTFT, the
