@@ -26,8 +26,9 @@ every form starts from the first round. Forms come from three places, tried in o
    stochastic player) in every round of matches against a panel of opponents, with and without
    noise, and along random histories. A form that fails any check is refused: declared memory is
    not always honest (Random Tit For Tat declares memory one and alternates; Contrite Tit For Tat
-   declares three and remembers its own intentions). Extracted forms are cached per class,
-   parameters and match length.
+   declares three and remembers its own intentions — both fail the checks of a window, and have
+   a reviewed statistic instead). Extracted forms are cached per class, parameters and match
+   length.
 
 Public API
 ----------
@@ -486,8 +487,9 @@ def _window(depth: int) -> Callable:
 def _statistics() -> dict[str, Callable]:
     """Sufficient statistics reviewed for one class each: ``statistic(player, partner)`` is a
     finite summary of the player's state (its attributes and both histories) from which its next
-    actions follow. ``t`` is the round, ``D in partner's history`` the partner's having ever
-    defected, and so on; each is checked against play like a window (:func:`_extracted_form`)."""
+    actions follow, read off the class's ``strategy``: ``t(p)`` is the round, ``ever(o, "D")``
+    whether the partner has defected, ``_remaining(p)`` the rounds left of a known match length.
+    Each is checked against play like a window (:func:`_extracted_form`)."""
     def t(p):
         return len(p.history)
 
