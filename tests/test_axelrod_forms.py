@@ -231,6 +231,30 @@ def test_extraction_refuses_a_strategy_whose_declared_memory_is_dishonest():
     assert finite_state_form(contrite) is not None
 
 
+class Fragile(Honest):
+    """Declares memory zero and cooperates, or raises in play when ``fail`` is set."""
+
+    name = "Fragile"
+    classifier = {**Dishonest.classifier, "memory_depth": 0}
+
+    def __init__(self, fail: bool = False):
+        super().__init__()
+        self.fail = fail
+
+    def strategy(self, opponent):
+        if self.fail:
+            raise RuntimeError("this strategy breaks")
+        return C
+
+
+def test_a_strategy_that_raises_has_no_form_and_raises_in_play_instead():
+    assert finite_state_form(Fragile(fail=True)) is None  # extraction does not raise
+    np.testing.assert_array_equal(finite_state_form(Fragile()).coop_prob, [1.0])
+    with pytest.raises(RuntimeError, match="breaks"):
+        play_matches(Fragile(fail=True), axl.TitForTat(), turns=2, noise=0.0, repetitions=1,
+                     seed=1)
+
+
 def test_a_state_strategy_that_is_not_an_automaton_is_never_extracted():
     # its payments are known only to an automaton: a form extracted from its play would miss
     # them, so it is simulated

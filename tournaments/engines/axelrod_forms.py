@@ -789,9 +789,8 @@ def _extract(player, statistic: Callable, length: float) -> FiniteStateForm | No
         form = _tabulate(reader, statistic)
         if form is None or not _agrees(reader, form):
             return None
-    except (_Refused, ArithmeticError, AttributeError, IndexError, KeyError, TypeError,
-            ValueError):
-        return None  # a strategy the reader cannot follow keeps being simulated
+    except Exception:  # noqa: BLE001 - whatever the strategy raises, or cannot be followed:
+        return None  # it is simulated, where an error it raises in play is reported
     for array in (form.initial, form.coop_prob, form.transition):
         array.setflags(write=False)
     return form
