@@ -9,7 +9,9 @@ exactly the classifier's verdict over ``axelrod.all_strategies``. For each, a de
 player (no match length, the default game) is given to
 :func:`tournaments.engines.exact.finite_state_form`, and the strategies with a form are counted by
 where the form comes from (:func:`tournaments.engines.axelrod_forms.form_family`), with the time
-taken to build every form once (extraction included; forms are cached afterwards).
+taken to build every form once (extraction included; forms are cached afterwards), the forms'
+sizes and how many ordered pairs of the strategies ``engine: auto`` would solve exactly (both
+have a form and the joint chain is within ``MAX_JOINT_STATES``).
 
 **Check** (``--check``): every covered strategy against a fixed panel of six deterministic
 classics (Cooperator, Defector, Tit For Tat, Grudger, Win-Stay Lose-Shift, Alternator) in the
@@ -48,6 +50,7 @@ from tournaments.engines.axelrod_forms import (  # noqa: E402
     form_family,
     recognised,
 )
+from tournaments.engines.exact import MAX_JOINT_STATES, finite_state_form  # noqa: E402
 from tournaments.model.games import builtin  # noqa: E402
 
 #: The check's opponents (axelrod class names), noise levels and range of match lengths.
@@ -137,6 +140,17 @@ def main() -> None:
           f"built in {elapsed:.2f} s (extraction and its checks included)")
     for family, names in sorted(families.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         print(f"  {len(names):3d}  {family}: {', '.join(names)}")
+    # which pairs engine: auto solves: both have a form and the joint chain is small enough
+    sizes = np.array([finite_state_form(getattr(axl, name)()).n_states
+                      for names in families.values() for name in names]
+                     + [0] * (len(strategies) - covered))  # 0: no form
+    joint = np.outer(sizes, sizes)
+    solved = int(((joint > 0) & (joint <= MAX_JOINT_STATES)).sum())
+    print(f"forms of {np.min(sizes[sizes > 0])}–{sizes.max()} states (median "
+          f"{np.median(sizes[sizes > 0]):.0f}); of the {len(strategies) ** 2:,} ordered pairs of "
+          f"the {len(strategies)} strategies (self-play included), {solved:,} "
+          f"({solved / len(strategies) ** 2:.0%}) have two forms whose joint chain is within "
+          f"{MAX_JOINT_STATES:,} states: engine: auto solves them exactly")
     if not args.check:
         return
 
