@@ -13,14 +13,14 @@ aggregates them.
 * ``discounted_payoff`` (present when some entry has a discount γ < 1) is the player's own
   valuation Σ γ^t net_t / Σ γ^t, reported beside the net payoff, never ranked.
 * the **95 % interval** of a simulated pair's payoff is a skewness-corrected Student-t interval
-  over its repetitions (Hall's transformation of the studentised ratio, a jackknife standard
-  error, and degrees of freedom for unequal match lengths:
-  :mod:`tournaments.analysis.intervals`), asymmetric where rare events skew the repetitions; a
-  strategy's interval combines its simulated pairs' sampling errors (variances and third
-  cumulants add; Welch–Satterthwaite degrees of freedom). An exact pair has no sampling error and
-  no interval: ``ci_low``, ``ci_high``, ``se``, ``skewness``, ``dof`` are empty, as are those of
-  a strategy whose counted pairs are all exact; a strategy mixing exact and simulated pairs gets
-  the interval of its simulated part's sampling error only.
+  over its repetitions: Hall's (1992) transformation of the studentised ratio, a jackknife
+  standard error and Satterthwaite degrees of freedom for unequal match lengths
+  (``tournaments/analysis/intervals.py``), so it is asymmetric where rare events skew the
+  repetitions; a strategy's interval combines its simulated pairs' sampling errors (variances
+  and third cumulants add, Welch–Satterthwaite degrees of freedom). Exact pairs have no sampling
+  error and no interval: ``ci_low``, ``ci_high``, ``se``, ``skewness`` and ``dof`` are empty, as
+  they are for a strategy whose counted pairs are all exact; a strategy mixing exact and
+  simulated pairs gets the interval of its simulated part's sampling error only.
 * **rounds** are the rounds played, summed over repetitions (a self-play match counts its rounds
   once). **wins** count the matches in which the player's net total beat its opponent's; they
   are empty for self-play (a state against its own copy is not a contest: one seat's win is the
