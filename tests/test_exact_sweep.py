@@ -117,20 +117,21 @@ def test_discounts_and_explicit_cells_keep_each_cells_columns(tmp_path, journal,
 
 
 def test_cells_without_forms_fall_back_and_mix(tmp_path, journal, pipeline_calls):
-    """Alexei has no finite-state form: its cells run through the pipeline (simulated), the
-    others take the fast path, and sweep.csv interleaves them in the config's order."""
-    sweep = {"grid": {"roster[1].strategy": ["Defector", "Alexei", "Cooperator"],
+    """Adaptive (unbounded memory) has no finite-state form: its cells run through the pipeline
+    (simulated), the others take the fast path, and sweep.csv interleaves them in the config's
+    order."""
+    sweep = {"grid": {"roster[1].strategy": ["Defector", "Adaptive", "Cooperator"],
                       "match.noise": [0.0, 0.05]}}
     config = write(tmp_path, sweep, match={"continuation": 0.9, "noise": 0.01,
                                            "repetitions": 2})
     outcome, calls = both_paths(tmp_path, config, pipeline_calls)
     _, cells, _ = expand(config)
-    alexei = [c.id for c in cells if dict(c.params)["roster[1].strategy"] == "Alexei"]
-    assert sorted(calls) == sorted(alexei)
+    adaptive = [c.id for c in cells if dict(c.params)["roster[1].strategy"] == "Adaptive"]
+    assert sorted(calls) == sorted(adaptive)
     table = pd.read_csv(outcome.out / "sweep.csv")
     assert list(dict.fromkeys(table["cell"])) == [c.id for c in cells]
-    assert set(table[table["cell"].isin(alexei)]["engine"]) == {"simulate", "mixed"}
-    assert set(table[~table["cell"].isin(alexei)]["engine"]) == {"exact"}
+    assert set(table[table["cell"].isin(adaptive)]["engine"]) == {"simulate", "mixed"}
+    assert set(table[~table["cell"].isin(adaptive)]["engine"]) == {"exact"}
 
 
 def test_a_swept_string_that_reads_back_as_a_number_falls_back(tmp_path, journal,
@@ -183,7 +184,7 @@ def test_a_form_that_reads_the_noise_is_built_per_noise(tmp_path, journal, pipel
 
 def test_a_strategy_without_a_form_falls_back_entirely(tmp_path, pipeline_calls):
     config = write(tmp_path, {"grid": {"match.noise": [0.0, 0.05]}},
-                   roster=[{"strategy": "Alexei"}, {"strategy": "Tit For Tat"}],
+                   roster=[{"strategy": "Adaptive"}, {"strategy": "Tit For Tat"}],
                    match={"continuation": 0.8, "repetitions": 2})
     outcome, calls = both_paths(tmp_path, config, pipeline_calls)
     assert len(calls) == outcome.cells == 2

@@ -376,12 +376,35 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
             by_size[size] = _Stack([forms[k] for k in members])
             position[members] = np.arange(len(members))
         size_a, size_b = sizes[pairs[rest, 0]], sizes[pairs[rest, 1]]
+        structure = _structures(forms)
         for na, nb in sorted({(int(a), int(b)) for a, b in zip(size_a, size_b, strict=True)}):
             rows = rest[(size_a == na) & (size_b == nb)]
-            sa = _take(by_size[na], position[pairs[rows, 0]])
-            sb = _take(by_size[nb], position[pairs[rows, 1]])
-            out[:, :, rows] = _solve_general(sa, sb, game, deltas, noises, T, gammas[rows], eta)
+            groups = [rows]
+            if na * nb > _BATCH_JOINT_STATES:  # large chains: each structure on its own
+                keys = structure[pairs[rows, 0]] * len(forms) + structure[pairs[rows, 1]]
+                groups = [rows[keys == key] for key in np.unique(keys)]
+            for group in groups:
+                sa = _take(by_size[na], position[pairs[group, 0]])
+                sb = _take(by_size[nb], position[pairs[group, 1]])
+                out[:, :, group] = _solve_general(sa, sb, game, deltas, noises, T,
+                                                  gammas[group], eta)
     return out
+
+
+#: Joint chains up to this many states are solved together with every pair of their sizes
+#: (one vectorised pass); larger ones only with pairs of the same structure, so that each keeps
+#: only the joint states it can reach and no pass stacks dense chains of many structures (a
+#: group of 1,000-state chains of different structures kept the union of their reachable
+#: states: several times the work of solving them one by one, and gigabytes of memory).
+_BATCH_JOINT_STATES = 64
+
+
+def _structures(forms: list[FiniteStateForm]) -> np.ndarray:
+    """A code per form for what decides the joint states a pair can reach: which initial states
+    and transitions are possible (the same code: the same structure)."""
+    codes: dict[tuple, int] = {}
+    return np.array([codes.setdefault(((f.initial > 0).tobytes(), (f.transition > 0).tobytes()),
+                                      len(codes)) for f in forms])
 
 
 def _take(stack: _Stack, index: np.ndarray) -> _Stack:
@@ -584,10 +607,19 @@ def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
     import pandas as pd
 
     forms, labels, discounts, solved, rest = [], [], [], [], []
+    known: dict[tuple, FiniteStateForm | None] = {}
+
+    def form_of(me: int, other: int) -> FiniteStateForm | None:
+        """Entry ``me``'s form against a partner with ``other``'s public information (built
+        once per entry and kind of partner)."""
+        partner = Partner(club=specs[other].club, role=specs[other].role)
+        if (me, partner) not in known:
+            known[me, partner] = finite_state_form(match_player(specs[me], game, match),
+                                                   partner=partner, game=game)
+        return known[me, partner]
+
     for i, j in pairs:
-        players = (match_player(specs[i], game, match), match_player(specs[j], game, match))
-        seats = [finite_state_form(p, partner=Partner.of(o), game=game)
-                 for p, o in (players, players[::-1])]
+        seats = [form_of(i, j), form_of(j, i)]
         if any(form is None for form in seats) or (
                 seats[0].n_states * seats[1].n_states > MAX_JOINT_STATES):
             rest.append((i, j))
