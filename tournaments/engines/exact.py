@@ -380,9 +380,11 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
         for na, nb in sorted({(int(a), int(b)) for a, b in zip(size_a, size_b, strict=True)}):
             rows = rest[(size_a == na) & (size_b == nb)]
             groups = [rows]
-            if na * nb > _BATCH_JOINT_STATES:  # large chains: each structure on its own
+            if na * nb > _BATCH_JOINT_STATES:  # large chains: each structure on its own,
                 keys = structure[pairs[rows, 0]] * len(forms) + structure[pairs[rows, 1]]
-                groups = [rows[keys == key] for key in np.unique(keys)]
+                per = max(1, _CHUNK_FLOATS // (4 * (na * nb) ** 2))  # few dense chains a pass
+                groups = [same[lo:lo + per] for key in np.unique(keys)
+                          for same in [rows[keys == key]] for lo in range(0, len(same), per)]
             for group in groups:
                 sa = _take(by_size[na], position[pairs[group, 0]])
                 sb = _take(by_size[nb], position[pairs[group, 1]])
