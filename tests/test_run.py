@@ -97,6 +97,10 @@ def test_roles_make_any_game_two_populations_that_meet_only_across():
     # 10 rounds: Tit For Tat against Defector is (S, then P) = 0 + 9 for it, 5 + 9 for Defector
     assert pair(result, "Closed", "Reciprocal").mean_payoff == pytest.approx(1.4)
     assert pair(result, "Reciprocal", "Closed").mean_payoff == pytest.approx(0.9)
+    # each population is ranked on its own: Reciprocal is first among the sending states
+    ranks = result.summary.set_index("strategy")["rank"].to_dict()
+    assert ranks == {"Open": 1, "Closed": 2, "Reciprocal": 1}
+    assert list(result.summary["role"]) == ["receiving", "receiving", "sending"]
 
 
 def test_asymmetric_game_pairs_roles_across():

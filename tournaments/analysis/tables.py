@@ -281,7 +281,8 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         (:func:`tournaments.analysis.intervals.mean_sampling`), empty when all are exact; its
         wins the sum over its counted opponents other than itself, empty when some of those
         pairs are exact. Ties share a rank (:func:`tie_ranks`); tied rows follow the labels'
-        order.
+        order. With roles (two populations) each role is ranked on its own, roles in the
+        order they first appear in ``entries``.
     """
     keys = list(keys)
     counted = pairwise[pairwise["counted"].astype(bool)].reset_index(drop=True)
@@ -316,9 +317,17 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         *(table[c].to_numpy(dtype=float) for c in (NET, "se", "skewness", "dof")))
     table = table.merge(entries, on=[*keys, "strategy"], how="left")
     batch = batch_index(table, keys) if keys else np.zeros(len(table), dtype=np.int64)
-    table = table.assign(_batch=batch).sort_values(
-        ["_batch", NET, "strategy"], ascending=[True, False, True], kind="stable")
-    table.insert(0, "rank", tie_ranks(table[NET], table["_batch"]))
+    # two populations are ranked each on its own (their payoffs come from different
+    # matrices), roles in the order they first appear in the roster
+    role = (table["role"].fillna("") if "role" in table
+            else pd.Series("", index=table.index))
+    order = {r: n for n, r in enumerate(dict.fromkeys(entries["role"]))} if (
+        "role" in entries) else {"": 0}
+    table = table.assign(_batch=batch, _role=role.map(order).to_numpy()).sort_values(
+        ["_batch", "_role", NET, "strategy"], ascending=[True, True, False, True],
+        kind="stable")
+    table.insert(0, "rank", tie_ranks(table[NET], table["_batch"] * len(order)
+                                      + table["_role"]))
     rates = ["cooperation_rate", "mutual_cooperation_rate"]
     money = [c for c in NAMES if c not in rates]
     columns = [*keys, "rank", "strategy", NET, *SAMPLING_COLUMNS,

@@ -58,11 +58,17 @@ def tournament_figures(result) -> dict:
 def ranking(summary) -> Figure:
     """Net payoff per round as bars; whiskers are the 95 % intervals of the states that have one
     (a state whose pairs are all exact has none: no sampling error), and the axis says which."""
-    data = summary.sort_values("rank", kind="stable")
+    roles = "role" in summary and summary["role"].fillna("").astype(bool).any()
+    # two populations: each role's ranking, roles in roster order (summary's own order)
+    data = summary if roles else summary.sort_values("rank", kind="stable")
     total = len(data)
     data = data.head(LEGIBLE)
     fig, ax = new_figure(7, 0.45 * len(data) + 1.5)
-    sns.barplot(data=data, y="strategy", x="mean_payoff", color=sns.color_palette()[0], ax=ax)
+    if roles:
+        sns.barplot(data=data, y="strategy", x="mean_payoff", hue="role", dodge=False, ax=ax)
+    else:
+        sns.barplot(data=data, y="strategy", x="mean_payoff", color=sns.color_palette()[0],
+                    ax=ax)
     low, high = (data[c].to_numpy(dtype=float, na_value=np.nan) for c in ("ci_low", "ci_high"))
     mean = data["mean_payoff"].to_numpy(dtype=float)
     interval = np.isfinite(low) & np.isfinite(high) & (high > low)

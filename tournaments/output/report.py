@@ -117,14 +117,28 @@ def money_columns(summary: pd.DataFrame) -> list[str]:
     return ["gross_payoff", *shown] if shown else []
 
 
+def _ranking_tables(result) -> list:
+    """The ranking as one table, or one per role (two populations: their payoffs come from
+    different matrices and are ranked apart)."""
+    table = ranking_table(result)
+    if not result.config.two_populations:
+        return [Table(table)]
+    return [block for role, part in table.groupby("role", sort=False) for block in (
+        Paragraph(f"**{role}** states:"), Table(part.drop(columns="role")))]
+
+
 def ranking_table(result, *, compact: bool = False) -> pd.DataFrame:
     """The ranking as the report, the terminal and ``summary.tex`` show it: rank, strategy, net
     payoff, its interval (``exact`` where there is no sampling error), the cooperation rates,
     wins where there are any, every non-zero money column, club and role where some state has
     one, and the self-enforcement verdict. ``compact`` (the terminal's and a notebook's view):
     rank, strategy, payoff, interval, cooperation rate and the non-zero money columns."""
-    summary = result.summary.sort_values("rank", kind="stable").reset_index(drop=True)
-    frame = summary[["rank", "strategy", NET]].assign(interval=[
+    summary = result.summary  # in rank order (within each role, with two populations)
+    if not result.config.two_populations:
+        summary = summary.sort_values("rank", kind="stable")
+    summary = summary.reset_index(drop=True)
+    first = ["role", "rank"] if result.config.two_populations else ["rank"]
+    frame = summary[[*first, "strategy", NET]].assign(interval=[
         interval_text(lo, hi, engine) for lo, hi, engine in
         zip(summary["ci_low"], summary["ci_high"], summary["engine"], strict=True)])
     if compact:
@@ -134,7 +148,8 @@ def ranking_table(result, *, compact: bool = False) -> pd.DataFrame:
     extra += ["cooperation_rate", "mutual_cooperation_rate"]
     extra += [c for c in ("wins",) if summary[c].notna().any()]
     extra += money_columns(summary)
-    extra += [c for c in ("club", "role") if c in summary and summary[c].astype(bool).any()]
+    extra += [c for c in ("club", "role") if c in summary and summary[c].astype(bool).any()
+              and c not in first]
     frame = pd.concat([frame, summary[extra]], axis=1)
     if result.self_enforcement is not None:
         verdict = {row.strategy: "" if row.not_analysable else
@@ -386,7 +401,7 @@ def ranking_section(result) -> list:
                  "at this δ and ε — no deviation from it gains against a copy of it (see "
                  "Self-enforcement).")
     return [
-        Heading(2, "Ranking"), Paragraph(text), Table(ranking_table(result)),
+        Heading(2, "Ranking"), Paragraph(text), *_ranking_tables(result),
         Image("ranking", "ranking", f"Net payoff per round of each state; {whiskers}."),
         Heading(2, "Pairwise payoffs"),
         Image("payoff_heatmap", "pairwise payoffs",
