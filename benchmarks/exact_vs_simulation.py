@@ -6,7 +6,7 @@ GTFT, ...) and ten random four-vectors (``axelrod.MemoryOnePlayer``, seeded). Ev
 
 * **simulation**: one ``axelrod.Match`` per pair and repetition (seeded), scored with
   :func:`tournaments.model.accounting.score_actions` and summarised with
-  :func:`tournaments.analysis.tables.pairwise_table` (the ratio estimator and its delta-method
+  :func:`tournaments.analysis.tables.pairwise_table` (the ratio estimator and its jackknife
   se);
 * **exact**: :func:`tournaments.engines.exact.solve_tournament` on the players' finite-state
   forms.

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tournaments.analysis import evolution
-from tournaments.analysis.tables import batch_index, positions
+from tournaments.analysis.tables import batch_index, positions, tie_ranks
 
 #: Selection intensities of the sensitivity analysis (the configured one is added).
 INTENSITIES = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -132,12 +132,12 @@ def _table(found: _Selection, summary: pd.DataFrame, entries: pd.DataFrame,
         table["_batch"] = batch_index(table, keys)
         table = table.sort_values(["_batch", "stationary_weight", "strategy"],
                                   ascending=[True, False, True], kind="stable")
-        table.insert(len(keys), "rank", table.groupby("_batch").cumcount().to_numpy() + 1)
+        table.insert(len(keys), "rank", tie_ranks(table["stationary_weight"], table["_batch"]))
         table = table.drop(columns="_batch")
     else:
         table = table.sort_values(["stationary_weight", "strategy"], ascending=[False, True],
                                   kind="stable")
-        table.insert(0, "rank", np.arange(1, len(table) + 1))
+        table.insert(0, "rank", tie_ranks(table["stationary_weight"]))
     return table.reset_index(drop=True)
 
 

@@ -533,7 +533,7 @@ def pairwise_frame(result: ExactResult, pairs, labels: Sequence[str]):
 
     Each pair ``(i, j)`` gives the row (i against j) from seat 0 and the row (j against i) from
     seat 1 unless that ordered pair was itself solved with j in seat 0; a self-play pair gives
-    one row, the mean over both seats (as :func:`tournaments.scoring.pairwise_table` does).
+    one row, the mean over both seats (as :func:`tournaments.analysis.tables.pairwise_table` does).
 
     Parameters
     ----------
