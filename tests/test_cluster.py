@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import free_port, loopback_dask, run_cli
+from tournaments.engines import cluster
 
 #: A plug-in given by a path relative to the config: a worker has no such file.
 PLUGIN = '''
@@ -61,7 +62,8 @@ def test_a_tournament_on_an_embedded_cluster_and_on_loopback_gives_one_process_b
     assert _csv_bytes(tmp_path / "external") == alone
 
 
-def test_an_unreachable_scheduler_is_one_line_before_any_work(tmp_path, cli):
+def test_an_unreachable_scheduler_is_one_line_before_any_work(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)  # 10 s for a user; a second here
     _study(tmp_path)
     result = cli("run", "cluster.yaml", "--scheduler", f"tcp://127.0.0.1:{free_port()}",
                  cwd=tmp_path)

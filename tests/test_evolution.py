@@ -352,7 +352,7 @@ def test_fixation_matrix_entries_are_probabilities(payoffs, n, w, rule):
 
 MORAN_N = 6
 MORAN_W = 1.0
-MORAN_RUNS = 1200
+MORAN_RUNS = 600
 
 
 @pytest.mark.slow

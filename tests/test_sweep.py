@@ -16,6 +16,7 @@ import yaml
 
 from tests.conftest import ROOT, free_port, loopback_dask, run_cli
 from tournaments.analysis import thresholds as sweep_analysis
+from tournaments.engines import cluster
 from tournaments.errors import ConfigError
 from tournaments.sweep import expand, run_sweep, set_path
 
@@ -381,7 +382,8 @@ def test_a_refused_resume_names_the_changed_key(tmp_path, cli):
     assert result.returncode == 2 and "match.repetitions: 3 → 4" in result.stderr
 
 
-def test_an_unreachable_scheduler_is_one_line(tmp_path, cli):
+def test_an_unreachable_scheduler_is_one_line(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)  # 10 s for a user; a second here
     config = write_config(tmp_path, dict(BASE, sweep={"cells": [{"match.noise": 0.0}]}))
     result = cli("sweep", str(config), "--out", str(tmp_path / "out"), "--scheduler",
                  f"tcp://127.0.0.1:{free_port()}")

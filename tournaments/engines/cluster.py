@@ -17,13 +17,16 @@ from typing import Any
 
 from tournaments.errors import UserError
 
+#: Seconds to wait for a scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT = 10
+
 
 def connect(scheduler: str):
     """A client of a running dask scheduler, or a one-line error saying it cannot be reached."""
     from dask.distributed import Client
 
     try:
-        return Client(scheduler, timeout="10s")
+        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError) as err:
         raise UserError(f"cannot reach the dask scheduler at {scheduler} ({type(err).__name__}"
                         f": {str(err)[:120]}); start one (dask scheduler) and its workers, or "
