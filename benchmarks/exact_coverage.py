@@ -28,12 +28,13 @@ all stochastic pairs, and the largest |simulated − exact| over the determinist
 Usage::
 
     PYTHONPATH=. python benchmarks/exact_coverage.py [--check] [--reps N] [--processes N]
-        [--only NAME ...] [--csv FILE]
+        [--only NAME ...] [--csv FILE] [--journal FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import sys
 import time
@@ -100,20 +101,37 @@ def check_pair(task: tuple) -> dict:
     return row
 
 
-def run_check(strategies: list[str], reps: int, processes: int, seed: int) -> list[dict]:
+def run_check(strategies: list[str], reps: int, processes: int, seed: int,
+              journal: Path | None = None) -> list[dict]:
+    """Every (strategy, opponent, noise) of the check; with a journal (JSON lines), each row
+    is appended as it finishes and the rows already there are not checked again, so an
+    interrupted check resumes where it stopped (the tasks' lengths and seeds come from
+    ``seed`` alone)."""
+    import json
+
+    from tqdm import tqdm
+
     rng = np.random.default_rng(seed)
     tasks = [(name, rival, noise, int(rng.integers(TURNS[0], TURNS[1] + 1)), reps,
               int(rng.integers(2**31)))
              for name in strategies for rival in PANEL for noise in NOISES]
-    from tqdm import tqdm
-
-    if processes > 1:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            rows = list(tqdm(pool.imap_unordered(check_pair, tasks), total=len(tasks),
-                             desc="check", unit="pair", leave=False))
-    else:
-        rows = [check_pair(task) for task in tqdm(tasks, desc="check", unit="pair",
-                                                   leave=False)]
+    rows = []
+    if journal is not None and journal.exists():
+        rows = [json.loads(line) for line in journal.read_text().splitlines() if line]
+        done = {(r["strategy"], r["opponent"], r["noise"], r["turns"]) for r in rows}
+        tasks = [t for t in tasks if t[:4] not in done]
+    with contextlib.ExitStack() as stack:
+        if processes > 1:
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(processes))
+            results = pool.imap_unordered(check_pair, tasks)
+        else:
+            results = map(check_pair, tasks)
+        sink = stack.enter_context(journal.open("a")) if journal is not None else None
+        for row in tqdm(results, total=len(tasks), desc="check", unit="pair", leave=False):
+            rows.append(row)
+            if sink is not None:
+                sink.write(json.dumps(row) + "\n")
+                sink.flush()
     return sorted(rows, key=lambda r: (r["strategy"], r["opponent"], r["noise"]))
 
 
@@ -125,6 +143,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", nargs="*", help="check only these strategies (class names)")
     parser.add_argument("--csv", type=Path, help="write every checked pair's row to this file")
+    parser.add_argument("--journal", type=Path,
+                        help="append each checked pair to this file (JSON lines) as it finishes "
+                             "and skip the pairs it already holds: an interrupted check resumes")
     args = parser.parse_args()
 
     axl = load_axelrod()
@@ -156,7 +177,7 @@ def main() -> None:
 
     names = args.only or sorted(n for v in families.values() for n in v)
     start = time.perf_counter()
-    rows = run_check(names, args.reps, args.processes, args.seed)
+    rows = run_check(names, args.reps, args.processes, args.seed, args.journal)
     elapsed = time.perf_counter() - start
     checked = [r for r in rows if r["status"] == "checked"]
     skipped = sorted({r["strategy"] for r in rows if r["status"] != "checked"})
