@@ -45,6 +45,7 @@ from tournaments.engines.exact import (  # noqa: E402,E501
     solve_grid,
     solve_tournament,
 )
+from tournaments.engines.simulate import aggregate  # noqa: E402
 from tournaments.model.accounting import MATCH_FIELDS, score_actions  # noqa: E402
 from tournaments.model.games import builtin  # noqa: E402
 
@@ -70,29 +71,22 @@ def simulate(axl, players, labels, game, *, continuation, noise, reps, seed,
 
     agame = game.to_axelrod()
     n = len(players)
-    rows, keys = [], []
+    records = []
     if pairs is None:
         pairs = [(i, j) for i in range(n) for j in range(n)]
     for k, (i, j) in enumerate(tqdm(pairs, desc="simulation", unit="pair", leave=False)):
         a, b = players[i].clone(), players[j].clone()
+        totals = np.empty((reps, 2, len(MATCH_FIELDS)))
         for r in range(reps):
             match = axl.Match((a, b), prob_end=1 - continuation, noise=noise, game=agame,
                               seed=seed + k * reps + r)
             plays = match.play()
             actions = np.array([[x == axl.Action.D, y == axl.Action.D] for x, y in plays],
                                dtype=np.int8).reshape(-1, 2)
-            scored = score_actions(game, actions)
-            # seat 0 only, except self-play where pairwise_table means over both seats
-            for seat in ((0, 1) if i == j else (0,)):
-                rows.append(scored[seat])
-                keys.append((labels[i] if seat == 0 else labels[j],
-                             labels[j] if seat == 0 else labels[i], r))
-    matches = pd.DataFrame(np.array(rows), columns=list(MATCH_FIELDS))
-    matches.insert(0, "player", [k[0] for k in keys])
-    matches.insert(1, "opponent", [k[1] for k in keys])
-    matches.insert(2, "repetition", [k[2] for k in keys])
-    matches["won"] = 0
-    return pairwise_table(matches, labels)
+            totals[r] = score_actions(game, actions)
+        # the row seat's record (each ordered pair is played on its own); self-play's one
+        records.append(aggregate(labels[i], labels[j], totals)[0])
+    return pairwise_table(pd.DataFrame(records), labels)
 
 
 def best_time(fn, repeat: int, number: int = 1) -> float:

@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tournaments import pipeline  # noqa: E402
 from tournaments.analysis.tables import pairwise_table, summary_table  # noqa: E402
 from tournaments.engines import simulate as engine  # noqa: E402
+from tournaments.model.accounting import MATCH_FIELDS  # noqa: E402
 from tournaments.model.roster import build_specs  # noqa: E402
 
 REPETITIONS = (5, 10, 20, 100)
@@ -74,24 +75,42 @@ def setting(args) -> tuple:
     return config, specs, plan, exact
 
 
-def play(job) -> pd.DataFrame:
-    """Every pair of the plan, ``max(REPETITIONS)`` repetitions, under one root seed."""
+def play(job) -> tuple[list, list[np.ndarray]]:
+    """Every pair of the plan, ``max(REPETITIONS)`` repetitions, under one root seed: the
+    pairs' tasks and their match totals."""
     config, specs, plan, seed = job
     m = config.match
     tasks = [engine.PairTask(specs[i], specs[j], plan.game, m.turns, m.continuation, m.noise,
                              m.repetitions, seed, config.transfer_efficiency)
              for i, j in plan.pairs]
-    return engine.match_frame(tasks, [engine.play_pair(task) for task in tasks])
+    return tasks, [engine.play_pair(task) for task in tasks]
 
 
-def per_repetition(matches: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """Per ordered pair (rows) and repetition (columns): net total and rounds, self-play as the
-    mean of its two seats (as the tables hold it)."""
-    grouped = matches.groupby(["player", "opponent", "repetition"], sort=True)
-    per_rep = grouped[["net", "rounds"]].sum().div(grouped.size(), axis=0)
-    net = per_rep["net"].unstack("repetition")
-    rounds = per_rep["rounds"].unstack("repetition")
-    return net.index, net.to_numpy(), rounds.to_numpy()
+def first(tasks: list, totals: list[np.ndarray], n: int) -> pd.DataFrame:
+    """The simulated records of a run of the first ``n`` repetitions (as a run makes them)."""
+    return pd.DataFrame([record for task, t in zip(tasks, totals, strict=True)
+                         for record in engine.aggregate(task.row.label, task.col.label, t[:n])])
+
+
+def per_repetition(tasks: list, totals: list[np.ndarray],
+                   n: int) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Per ordered pair (rows) and repetition (columns) of the first ``n``: net total and
+    rounds, self-play as the mean of its two seats (as the tables hold it)."""
+    net, rounds = (MATCH_FIELDS.index(f) for f in ("net", "rounds"))
+    keys, x, w = [], [], []
+    for task, t in zip(tasks, totals, strict=True):
+        t = t[:n]
+        seats = ([(task.row.label, task.col.label, t.mean(axis=1))]
+                 if task.row.label == task.col.label else
+                 [(task.row.label, task.col.label, t[:, 0]),
+                  (task.col.label, task.row.label, t[:, 1])])
+        for player, opponent, seat in seats:
+            keys.append((player, opponent))
+            x.append(seat[:, net])
+            w.append(seat[:, rounds])
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # pairs by label
+    return (pd.MultiIndex.from_tuples([keys[k] for k in order]), np.array(x)[order],
+            np.array(w)[order])
 
 
 def delta_interval(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -139,15 +158,14 @@ def bootstrap(x: np.ndarray, w: np.ndarray, seed: int) -> dict[str, tuple]:
 def evaluate(job) -> dict:
     """Coverage indicators of every interval of one seed, per repetition count."""
     config, specs, plan, exact, entries, seed = job
-    matches = play((config, specs, plan, seed))
+    tasks, totals = play((config, specs, plan, seed))
     truth = exact.set_index(["player", "opponent"])["mean_payoff"]
     order = list(entries["strategy"])
     out = {}
     for n in REPETITIONS:
-        subset = matches[matches["repetition"] < n]
-        pairwise = pairwise_table(subset, order, counted=set(plan.counted))
+        pairwise = pairwise_table(first(tasks, totals, n), order, counted=set(plan.counted))
         summary = summary_table(pairwise, entries)
-        index, x, w = per_repetition(subset)
+        index, x, w = per_repetition(tasks, totals, n)
         value = truth.reindex(index).to_numpy()
         rows = pairwise.set_index(["player", "opponent"]).reindex(index)
         methods = {"tables": (rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy())}

@@ -96,7 +96,7 @@ def test_matches_hold_the_exact_expectation_of_a_match_when_every_pair_is_exact(
     result = api.run(config, progress=False)
     matches = result.matches
     assert len(matches) == len(result.pairwise) == 4 and set(matches["engine"]) == {"exact"}
-    assert matches["repetition"].isna().all() and matches["won"].isna().all()
+    assert matches["repetitions"].isna().all()
     np.testing.assert_allclose(matches["rounds"], 10.0)  # 1 / (1 − δ)
     merged = matches.merge(result.pairwise, on=["player", "opponent"], suffixes=("", "_table"))
     np.testing.assert_allclose(merged["net"] / merged["rounds"], merged["mean_payoff"])
@@ -119,13 +119,19 @@ def test_a_capped_match_expects_the_capped_length():
     np.testing.assert_allclose(result.matches["rounds"], 1 + 0.5 + 0.25)
 
 
-def test_simulated_matches_keep_every_repetition():
+def test_simulated_matches_hold_the_average_match():
     result = api.run({"name": "sim", "roster": ROSTER,
                       "match": {"turns": 5, "repetitions": 3, "engine": "simulate"}},
                      progress=False)
-    assert set(result.matches["engine"]) == {"simulate"}
-    assert len(result.matches) == 2 * 3 * 6  # seats × repetitions × (3 pairs + 3 self-plays)
-    assert result.matches["repetition"].notna().all()
+    matches = result.matches
+    assert set(matches["engine"]) == {"simulate"}
+    assert len(matches) == 3 * 2 + 3  # 3 pairs × 2 seats, and 3 self-plays (one row each)
+    assert (matches["repetitions"] == 3).all() and (matches["rounds"] == 5).all()
+    merged = matches.merge(result.pairwise, on=["player", "opponent"], suffixes=("", "_table"))
+    np.testing.assert_allclose(merged["net"] / merged["rounds"], merged["mean_payoff"])
+    # Defector against Cooperator: 5 a round in every match
+    defector = matches.set_index(["player", "opponent"]).loc[("Defector", "Cooperator")]
+    assert defector["net"] == 25 and defector["gross_payoff"] == 25
 
 
 def test_a_result_shows_itself_briefly():

@@ -18,6 +18,9 @@ from tournaments.analysis.tables import (
     summary_table,
     tie_ranks,
 )
+from tournaments.engines.simulate import aggregate, pair_tasks, play_pair
+from tournaments.model.accounting import MATCH_FIELDS
+from tournaments.model.roster import build_specs
 
 
 def pair(table, player, opponent):
@@ -155,16 +158,15 @@ def test_a_mixed_strategy_interval_is_its_simulated_part_only():
     """A's mean over B (simulated) and C (exact): (R_AB + v_AC)/2, whose interval is the
     simulated pair's moved and halved, and whose wins are missing (a partial count)."""
     x, w = np.array([10.0, 14.0, 9.0, 30.0]), np.array([5.0, 6.0, 4.0, 12.0])
-    matches = pd.DataFrame({
-        "player": ["A"] * 4 + ["B"] * 4, "opponent": ["B"] * 4 + ["A"] * 4,
-        "repetition": list(range(4)) * 2, "rounds": np.r_[w, w],
-        "net": np.r_[x, 2 * w - x], "discounted_net": np.r_[x, 2 * w - x],
-        "discount_weight": np.r_[w, w], "won": [1, 1, 1, 0, 0, 0, 0, 1]})
-    for name in ("gross_payoff", "paid", "received", "sanction_cost", "sanction_suffered",
-                 "cooperation_rate", "mutual_cooperation_rate"):
-        matches[name] = 0.0
+    totals = np.zeros((4, 2, len(MATCH_FIELDS)))  # per repetition and seat
+    for name, a_seat, b_seat in (("rounds", w, w), ("net", x, 2 * w - x),
+                                 ("discounted_net", x, 2 * w - x),
+                                 ("discount_weight", w, w)):
+        totals[:, 0, MATCH_FIELDS.index(name)] = a_seat
+        totals[:, 1, MATCH_FIELDS.index(name)] = b_seat
+    simulated = pd.DataFrame(aggregate("A", "B", totals))
     exact = exact_rows({("A", "C"): 1.5, ("C", "A"): 2.0, ("B", "C"): 1.0, ("C", "B"): 3.0})
-    pairwise = pairwise_table(matches, ["A", "B", "C"], exact=exact)
+    pairwise = pairwise_table(simulated, ["A", "B", "C"], exact=exact)
     summary = summary_table(pairwise, pd.DataFrame({"strategy": ["A", "B", "C"]}))
     ab = pair(pairwise, "A", "B")
     estimate, se, skewness, dof = intervals.ratio_sampling(x, w)
@@ -176,7 +178,7 @@ def test_a_mixed_strategy_interval_is_its_simulated_part_only():
     assert (a.ci_low, a.ci_high) == (pytest.approx((low + 1.5) / 2),
                                      pytest.approx((high + 1.5) / 2))
     assert (a.se, a.skewness, a.dof) == pytest.approx((se / 2, skewness, dof))
-    assert a.engine == "mixed" and pd.isna(a.wins) and ab.wins == 3
+    assert a.engine == "mixed" and pd.isna(a.wins) and ab.wins == 4  # x > w in every match
     c = summary.set_index("strategy").loc["C"]
     assert c.engine == "exact" and c[SAMPLING_COLUMNS].isna().all()
 
@@ -210,14 +212,19 @@ def test_self_play_under_noise_is_the_mean_of_both_seats():
     result = api.run(small_config(roster=[{"strategy": "Tit For Tat"}, {"strategy": "Random"}],
                                   match={"turns": 8, "noise": 0.2, "repetitions": 4}),
                      progress=False)
-    matches, p = result.matches, result.pairwise
-    own = matches[(matches.player == "Random") & (matches.opponent == "Random")]
+    p = result.pairwise
+    # the same matches again, both seats of each repetition
+    config = result.config
+    specs = build_specs(config)
+    totals = play_pair(pair_tasks(config, specs, config.game.build(), [(1, 1)])[0])
+    net, rounds = (totals[:, :, MATCH_FIELDS.index(f)] for f in ("net", "rounds"))
+    assert (rounds[:, 0] == rounds[:, 1]).all() and rounds.sum() == 2 * 4 * 8
     row = pair(p, "Random", "Random")
-    assert row.rounds == 4 * 8 and len(own) == 8  # both seats recorded, rounds played once
-    assert row.mean_payoff == pytest.approx(own["net"].sum() / own["rounds"].sum())
-    per_rep = own.groupby("repetition")[["net", "rounds"]].mean()
-    estimate, se, skewness, dof = intervals.ratio_sampling(per_rep["net"], per_rep["rounds"])
+    assert row.rounds == 4 * 8 and row.repetitions == 4  # rounds played once, not per seat
+    assert row.mean_payoff == pytest.approx(net.sum() / rounds.sum())
+    estimate, se, skewness, dof = intervals.ratio_sampling(net.mean(axis=1), rounds[:, 0])
     assert (row.se, row.skewness, row.dof) == pytest.approx((se, skewness, dof))
+    assert se > 0
 
 
 # --- ties --------------------------------------------------------------------------------------

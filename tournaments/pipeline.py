@@ -118,7 +118,8 @@ def simulate(config: Config, plan: Plan, pairs: list[tuple[int, int]], *, progre
              source: str = "<dict>", scheduler: str | None = None,
              workers: int | None = None) -> pd.DataFrame:
     """Step 5: every repetition of the remaining pairs, played with axelrod (in this process,
-    forked processes, or on dask with a ``scheduler`` address or ``workers``)."""
+    forked processes, or on dask with a ``scheduler`` address or ``workers``) and reduced to
+    each ordered pair's record as it is played."""
     from tournaments.engines.simulate import simulate as play
 
     return play(config, plan.specs, plan.game, pairs, source=source, progress=progress,
@@ -146,19 +147,19 @@ def entries_frame(config: Config, specs: list[PlayerSpec]) -> pd.DataFrame:
     })
 
 
-def match_rows(config: Config, entries: pd.DataFrame, matches: pd.DataFrame,
+def match_rows(config: Config, entries: pd.DataFrame, simulated: pd.DataFrame,
                pairwise: pd.DataFrame) -> pd.DataFrame:
-    """The result's ``matches``: one row per match and seat, ``engine`` saying how it was
-    obtained.
+    """The result's ``matches``: one row per ordered pair (one for a self-play pair), the
+    totals of its **average match**, ``engine`` saying how they were obtained.
 
-    Simulated pairs keep their matches (``matches``, one row per repetition and seat). A pair
-    solved exactly has no matches to show; it gets one row per ordered pair (a self-play pair:
-    one, the mean over its seats, as in ``pairwise``) holding the **exact expectation of one
-    match's totals**: ``rounds`` the expected length Σ_{t<T} δ^t (T the cap or fixed length,
-    infinite without one), each quantity its per-round value times that, ``discount_weight``
-    Σ_{t<T} (δγ)^t and ``discounted_net`` the discounted payoff times it (γ the player's
-    discount); ``repetition`` and ``won`` are empty. Summed over a pair's rows and divided by
-    ``rounds`` they give ``pairwise``'s values, as the simulated rows do.
+    A simulated pair's row is the mean over its repetitions of each match total
+    (``simulated``'s sums divided by ``repetitions``; a self-play pair's, the mean over its
+    seats). A pair solved exactly holds the **exact expectation of one match's totals**:
+    ``rounds`` the expected length Σ_{t<T} δ^t (T the cap or fixed length, infinite without
+    one), each quantity its per-round value times that, ``discount_weight`` Σ_{t<T} (δγ)^t and
+    ``discounted_net`` the discounted payoff times it (γ the player's discount);
+    ``repetitions`` is empty. Either way a quantity divided by ``rounds`` is ``pairwise``'s
+    value per round.
     """
     from tournaments.model.accounting import DISCOUNTED, MATCH_FIELDS, NAMES, NET
 
@@ -181,22 +182,27 @@ def match_rows(config: Config, entries: pd.DataFrame, matches: pd.DataFrame,
         "player": exact["player"], "opponent": exact["opponent"], "rounds": rounds,
         **{name: exact[name] * rounds for name in NAMES}, "net": exact[NET] * rounds,
         "discounted_net": discounted * weight, "discount_weight": weight})
-    simulated = matches.assign(engine="simulate") if len(matches) else None
-    frame = pd.concat([f for f in (simulated, expected.assign(engine="exact")) if f is not None],
+    average = None
+    if len(simulated):
+        fields = list(MATCH_FIELDS)
+        average = simulated[["player", "opponent", "repetitions"]].assign(
+            **dict(zip(fields, (simulated[fields].to_numpy(dtype=float)
+                                / simulated[["repetitions"]].to_numpy(dtype=float)).T,
+                       strict=True)), engine="simulate")
+    frame = pd.concat([f for f in (average, expected.assign(engine="exact")) if f is not None],
                       ignore_index=True)
-    frame["repetition"] = frame.get("repetition", pd.Series(pd.NA, index=frame.index)
-                                    ).astype("Int64")
-    frame["won"] = frame.get("won", pd.Series(pd.NA, index=frame.index)).astype("Int64")
-    return frame[["player", "opponent", "engine", "repetition", *MATCH_FIELDS, "won"]]
+    frame["repetitions"] = frame.get("repetitions", pd.Series(pd.NA, index=frame.index)
+                                     ).astype("Int64")
+    return frame[["player", "opponent", "engine", "repetitions", *MATCH_FIELDS]]
 
 
-def tables(plan: Plan, entries: pd.DataFrame, matches: pd.DataFrame,
+def tables(plan: Plan, entries: pd.DataFrame, simulated: pd.DataFrame,
            exact_rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 6: ``pairwise`` and ``summary``."""
     from tournaments.analysis import tables as build
 
     discounted = bool((entries["discount"] != 1).any())
-    pairwise = build.pairwise_table(matches, list(entries["strategy"]), exact=exact_rows,
+    pairwise = build.pairwise_table(simulated, list(entries["strategy"]), exact=exact_rows,
                                     counted=set(plan.counted), discounted=discounted)
     return pairwise, build.summary_table(pairwise, entries)
 
@@ -283,11 +289,11 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         phase("exact pairs")
         exact_rows, rest = solve_exactly(config, the_plan, source=source)
         phase("simulated pairs")
-        matches = simulate(config, the_plan, rest, progress=progress, source=source,
-                           scheduler=scheduler, workers=workers)
+        simulated = simulate(config, the_plan, rest, progress=progress, source=source,
+                             scheduler=scheduler, workers=workers)
         phase("tables")
         entries = entries_frame(config, specs)
-        pairwise, summary = tables(the_plan, entries, matches, exact_rows)
+        pairwise, summary = tables(the_plan, entries, simulated, exact_rows)
         phase("survival analysis")
         analysis = survival(config, summary, pairwise, entries, source=source)
         moran_runs = moran_populations = None
@@ -301,7 +307,7 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         phase("self-enforcement")
         enforcement = self_enforcement(config, specs)
         phase("match rows")
-        matches = match_rows(config, entries, matches, pairwise)
+        matches = match_rows(config, entries, simulated, pairwise)
     return TournamentResult(
         config=config, entries=entries, matches=matches, pairwise=pairwise, summary=summary,
         warnings=config.warnings(), wall_time=time.perf_counter() - start, survival=analysis,

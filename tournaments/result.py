@@ -24,13 +24,13 @@ class TournamentResult:
     entries : DataFrame
         One row per roster entry: label, strategy name, origin, class, club, role, discount.
     matches : DataFrame
-        One row per match and seat, ``engine`` saying how it was obtained
-        (:func:`tournaments.pipeline.match_rows`): for a simulated pair, each repetition's
-        totals (:func:`tournaments.engines.simulate.match_frame`); for a pair solved exactly,
-        one row per ordered pair holding the exact expectation of one match's totals (expected
-        rounds, and each quantity per round times them), with ``repetition`` and ``won``
-        empty. A result read back from disk (:func:`tournaments.api.load_result`) has the
-        exact rows only: simulated matches are not saved.
+        One row per ordered pair (one for a self-play pair): the totals of its average match,
+        ``engine`` saying how they were obtained (:func:`tournaments.pipeline.match_rows`): for
+        a simulated pair, the mean over its ``repetitions`` of each match total (a run keeps no
+        single match: each pair's repetitions are reduced as they are played); for a pair
+        solved exactly, the exact expectation of one match's totals (expected rounds, and each
+        quantity per round times them), ``repetitions`` empty. A result read back from disk
+        (:func:`tournaments.api.load_result`) has the exact rows only.
     pairwise, summary : DataFrame
         The tables of ``pairwise.csv`` and ``summary.csv``.
     warnings : list of str

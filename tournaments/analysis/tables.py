@@ -114,7 +114,7 @@ def round_significant(values, digits: int = DIGITS) -> np.ndarray:
     return out
 
 
-def pairwise_table(matches: pd.DataFrame, order: list[str],
+def pairwise_table(simulated: pd.DataFrame, order: list[str],
                    exact: pd.DataFrame | None = None,
                    counted: set[tuple[str, str]] | None = None,
                    discounted: bool = False, *, keys: Sequence[str] = ()) -> pd.DataFrame:
@@ -122,10 +122,11 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
 
     Parameters
     ----------
-    matches : DataFrame
-        One row per simulated match and seat: ``player, opponent, repetition``, the
-        accounting's ``MATCH_FIELDS`` and ``won``
-        (:func:`tournaments.engines.simulate.match_frame`).
+    simulated : DataFrame
+        One record per simulated ordered pair, its repetitions reduced as they were played
+        (:func:`tournaments.engines.simulate.aggregate`): sums over repetitions of the
+        accounting's ``MATCH_FIELDS``, ``repetitions``, ``wins`` and the net payoff's ratio
+        estimate with its sampling statistics.
     order : list of str
         Player labels in roster order; rows follow it.
     exact : DataFrame, optional
@@ -138,9 +139,9 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
         Keep the ``discounted_payoff`` column.
     keys : sequence of str
         A batch of tournaments with the same roster order and counted pairs (a sweep's cells):
-        the columns of ``matches`` and ``exact`` that tell them apart. Each tournament's rows
+        the columns of ``simulated`` and ``exact`` that tell them apart. Each tournament's rows
         are those it would have alone; the key columns come first and tournaments follow in
-        the order they first appear (``matches``, then ``exact``).
+        the order they first appear (``simulated``, then ``exact``).
 
     Returns
     -------
@@ -149,25 +150,15 @@ def pairwise_table(matches: pd.DataFrame, order: list[str],
         ``wins`` empty for self-play and exact pairs (module docstring).
     """
     keys = list(keys)
-    rows = []
-    if len(matches):
-        by_match = matches.groupby([*keys, "player", "opponent", "repetition"], sort=False)
-        # a self-play match holds both seats: its rounds once, each total the seats' mean
-        per_rep = by_match.sum(numeric_only=True).div(by_match.size(), axis=0).reset_index()
-        for group, g in per_rep.groupby([*keys, "player", "opponent"], sort=False):
-            *batch, player, opponent = group
-            mean, se, skewness, dof = intervals.ratio_sampling(g["net"].to_numpy(),
-                                                               g["rounds"].to_numpy())
-            rounds = g["rounds"].sum()
-            row = {**dict(zip(keys, batch, strict=True)), "player": player,
-                   "opponent": opponent, "repetitions": len(g), "rounds": round(rounds),
-                   NET: mean, "se": se, "skewness": skewness, "dof": dof,
-                   DISCOUNTED: g["discounted_net"].sum() / g["discount_weight"].sum(),
-                   "wins": round(g["won"].sum()) if player != opponent else pd.NA,
-                   "engine": "simulate"}
-            row.update({name: g[name].sum() / rounds for name in NAMES})
-            rows.append(row)
-    parts = [pd.DataFrame(rows)] if rows else []
+    parts = []
+    if len(simulated):
+        s = simulated
+        rounds = s["rounds"].to_numpy(dtype=float)
+        parts.append(s[[*keys, "player", "opponent", "repetitions", NET, "se", "skewness", "dof",
+                        "wins"]].assign(
+            rounds=np.rint(rounds),
+            **{DISCOUNTED: s["discounted_net"] / s["discount_weight"]},
+            **{name: s[name] / rounds for name in NAMES}, engine="simulate"))
     if exact is not None and len(exact):
         parts.append(exact.assign(engine="exact", se=np.nan, skewness=np.nan, dof=np.nan))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

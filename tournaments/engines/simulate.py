@@ -3,8 +3,12 @@
 Each match is an ``axelrod.Match`` between fresh players carrying their entry's public
 information; its seed is derived from the root seed, the two labels and the repetition
 (:mod:`tournaments.model.seeds`). The realised actions and each player's payoff adjustments go
-through the accounting (:mod:`tournaments.model.accounting`). Results come back in pair order
-whatever the number of processes, so the tables are byte-identical with 1 or N processes.
+through the accounting (:mod:`tournaments.model.accounting`).
+
+A pair's repetitions are reduced to its records (:func:`aggregate`) by whatever played them, as
+soon as they are played: only one pair's matches are ever held, so a run's memory does not grow
+with its repetitions. Records come back in pair order whatever the number of processes or dask
+workers, so the tables are byte-identical with any of them.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from tournaments.analysis import intervals
 from tournaments.model import accounting
 from tournaments.model.automaton import Partner
 from tournaments.model.games import StageGame
 from tournaments.model.roster import PlayerSpec
 from tournaments.model.seeds import derive_seed
+
+#: Columns of a simulated pair's records (:func:`aggregate`).
+RECORD_COLUMNS = ["player", "opponent", "repetitions", *accounting.MATCH_FIELDS, "wins",
+                  accounting.NET, "se", "skewness", "dof"]
 
 
 @dataclass(frozen=True)
@@ -101,26 +110,76 @@ def pair_tasks(config, specs: list[PlayerSpec], game: StageGame,
                      config.seed, config.transfer_efficiency) for i, j in pairs]
 
 
-def play_pairs(pairs: list[tuple[int, int]], config, source: str) -> list[np.ndarray]:
-    """A dask task: :func:`play_pair` on these pairs, the roster rebuilt from the config (which
-    carries its plug-ins' code, so a worker needs no file of the client's)."""
+def aggregate(row: str, col: str, totals: np.ndarray) -> list[dict]:
+    """A pair's records: one per ordered pair (one for a self-play pair), its repetitions
+    reduced to what the tables need.
+
+    Parameters
+    ----------
+    row, col : str
+        The labels of the row and column seats (equal for self-play).
+    totals : ndarray, shape (repetitions, 2, len(MATCH_FIELDS))
+        :func:`play_pair`'s match totals.
+
+    Returns
+    -------
+    list of dict
+        ``player, opponent, repetitions``, the sum over repetitions of every match total
+        (``rounds``, each quantity, ``net``, ``discounted_net``, ``discount_weight``), ``wins``
+        (the matches whose net total beat the partner's; ``None`` for self-play) and the ratio
+        estimate of the net payoff per round with its sampling statistics
+        (:func:`tournaments.analysis.intervals.ratio_sampling`: ``mean_payoff, se, skewness,
+        dof``). A self-play match holds both seats: its record is the seats' mean in each
+        repetition (its rounds counted once).
+    """
+    fields = accounting.MATCH_FIELDS
+    net = fields.index("net")
+    if row == col:
+        seats = [(row, col, totals.mean(axis=1), None)]
+    else:
+        won = totals[:, 0, net] > totals[:, 1, net]
+        lost = totals[:, 1, net] > totals[:, 0, net]
+        seats = [(row, col, totals[:, 0], int(won.sum())),
+                 (col, row, totals[:, 1], int(lost.sum()))]
+    records = []
+    for player, opponent, per_rep, wins in seats:
+        columns = np.ascontiguousarray(per_rep.T)  # each total's repetitions, contiguous
+        mean, se, skewness, dof = intervals.ratio_sampling(columns[net],
+                                                           columns[fields.index("rounds")])
+        records.append({"player": player, "opponent": opponent, "repetitions": len(per_rep),
+                        **{f: float(columns[k].sum()) for k, f in enumerate(fields)},
+                        "wins": wins, accounting.NET: mean, "se": se, "skewness": skewness,
+                        "dof": dof})
+    return records
+
+
+def play_and_aggregate(task: PairTask) -> list[dict]:
+    """:func:`aggregate` of :func:`play_pair`: what a worker sends back for a pair."""
+    return aggregate(task.row.label, task.col.label, play_pair(task))
+
+
+def play_pairs(pairs: list[tuple[int, int]], config, source: str) -> list[list[dict]]:
+    """A dask task: :func:`play_and_aggregate` on these pairs, the roster rebuilt from the
+    config (which carries its plug-ins' code, so a worker needs no file of the client's)."""
     from tournaments.model.roster import build_specs
 
     specs = build_specs(config, source=source)
-    return [play_pair(task) for task in pair_tasks(config, specs, config.game.build(), pairs)]
+    return [play_and_aggregate(task)
+            for task in pair_tasks(config, specs, config.game.build(), pairs)]
 
 
 def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple[int, int]], *,
              source: str = "<dict>", progress: bool = True, scheduler: str | None = None,
              workers: int | None = None) -> pd.DataFrame:
-    """Every repetition of these pairs of roster entries, as :func:`match_frame` rows in pair
-    order: in this process; with forked workers if ``config.processes > 1``; or on
-    dask.distributed with a ``scheduler`` address or a number of ``workers`` for an embedded
-    cluster (:mod:`tournaments.engines.cluster`).
+    """Every repetition of these pairs of roster entries, reduced to their records
+    (:func:`aggregate`; :data:`RECORD_COLUMNS`) in pair order: played in this process; with
+    forked workers if ``config.processes > 1``; or on dask.distributed with a ``scheduler``
+    address or a number of ``workers`` for an embedded cluster
+    (:mod:`tournaments.engines.cluster`).
 
     Forked workers inherit the imported axelrod (a spawned worker would re-import it for
     several seconds). On dask the pairs go out in batches, each rebuilt by its worker from the
-    config (:func:`play_pairs`), and their results are put back in pair order as batches
+    config (:func:`play_pairs`), and their records are put back in pair order as batches
     finish: the same rows whatever ran them.
     """
     from tqdm import tqdm
@@ -130,59 +189,40 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
                disable=True if not progress else None, leave=False)
     try:
         if not tasks:
-            results = []
+            records = []
         elif scheduler or workers:
-            results = _on_dask(config, source, pairs, bar, scheduler, workers)
+            records = _on_dask(config, source, pairs, bar, scheduler, workers)
         elif config.processes <= 1 or len(tasks) < 2:
-            results = []
+            records = []
             for task in tasks:
-                results.append(play_pair(task))
+                records.append(play_and_aggregate(task))
                 bar.update()
         else:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=config.processes, mp_context=context) as pool:
-                results = []
+                records = []
                 chunksize = max(1, len(tasks) // (8 * config.processes))
-                for result in pool.map(play_pair, tasks, chunksize=chunksize):
-                    results.append(result)
+                for found in pool.map(play_and_aggregate, tasks, chunksize=chunksize):
+                    records.append(found)
                     bar.update()
     finally:
         bar.close()
-    return match_frame(tasks, results)
+    return pd.DataFrame([r for pair in records for r in pair], columns=RECORD_COLUMNS)
 
 
 def _on_dask(config, source: str, pairs: list[tuple[int, int]], bar, scheduler: str | None,
-             workers: int | None) -> list[np.ndarray]:
+             workers: int | None) -> list[list[dict]]:
     from tournaments.engines import cluster
 
     where = {pair: n for n, pair in enumerate(pairs)}
-    results: list[np.ndarray | None] = [None] * len(pairs)
+    results: list[list[dict] | None] = [None] * len(pairs)
 
-    def record(played: list[np.ndarray], batch: list[tuple[int, int]]) -> None:
-        for pair, totals in zip(batch, played, strict=True):
-            results[where[pair]] = totals
+    def record(played: list[list[dict]], batch: list[tuple[int, int]]) -> None:
+        for pair, records in zip(batch, played, strict=True):
+            results[where[pair]] = records
         bar.update(len(batch))
 
     with cluster.client(scheduler, workers) as client:
         cluster.run(play_pairs, cluster.batches(pairs, None, workers), config, source,
                     client=client, record=record)
     return results
-
-
-def match_frame(tasks: list[PairTask], results: list[np.ndarray]) -> pd.DataFrame:
-    """One row per match and seat: ``player, opponent, repetition``, the match totals and
-    ``won`` (1 if the seat's net total beat its partner's)."""
-    net = accounting.MATCH_FIELDS.index("net")
-    frames = []
-    for task, totals in zip(tasks, results, strict=True):
-        for seat, (me, other) in enumerate(((task.row, task.col), (task.col, task.row))):
-            frame = pd.DataFrame(totals[:, seat, :], columns=accounting.MATCH_FIELDS)
-            frame.insert(0, "repetition", np.arange(task.repetitions))
-            frame.insert(0, "opponent", other.label)
-            frame.insert(0, "player", me.label)
-            frame["won"] = (totals[:, seat, net] > totals[:, 1 - seat, net]).astype(int)
-            frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=["player", "opponent", "repetition",
-                                     *accounting.MATCH_FIELDS, "won"])
-    return pd.concat(frames, ignore_index=True)

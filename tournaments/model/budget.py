@@ -18,15 +18,14 @@ the check runs, the largest of its steps (each holds what the earlier ones kept)
   solution and rows), and :data:`JOINT_CELL_BYTES` per (joint state)² of each pair's Markov
   chain in the largest group of pairs the solver stacks at once (a pair of 33-state machines
   holds ~107 MB); the forms' sizes come from :func:`exact_pairs`;
-* simulate: the array of every simulated pair, shape (repetitions, 2, len(MATCH_FIELDS)) of
-  float64, 176 bytes a match; the longest match in play (:data:`ROUND_BYTES` per round, in each
-  worker process) and :data:`WORKER_BYTES` per worker process;
-* match frame: while :func:`tournaments.engines.simulate.match_frame` builds the frame of one
-  row per match and seat, the arrays above, :data:`FRAME_BUILD_ROW_BYTES` per row and
-  :data:`SEAT_FRAME_BYTES` per (pair, seat) frame; the frame itself keeps
-  :data:`FRAME_ROW_BYTES` per row for the rest of the run;
-* tables: :data:`TABLES_ROW_BYTES` per match row while the pairwise table groups them, and
-  :data:`PAIRWISE_ROW_BYTES` per ordered pair;
+* simulate: :data:`RECORD_BYTES` per record of a simulated ordered pair (a pair's repetitions
+  are reduced to its records as soon as they are played:
+  :func:`tournaments.engines.simulate.aggregate`; the frame of records then keeps
+  :data:`RECORD_KEPT_BYTES` each), the matches of the pair in play
+  (:data:`REPETITION_BYTES` per repetition, in each worker process), the longest match in play
+  (:data:`ROUND_BYTES` per round, in each worker process) and :data:`WORKER_BYTES` per worker
+  process;
+* tables: the records, and :data:`PAIRWISE_ROW_BYTES` per ordered pair;
 * survival analysis (a symmetric game): :data:`SURVIVAL_CELL_BYTES` per cell of the k×k
   matrices (payoffs, fixation, the invasion and sensitivity tables), :data:`FIXATION_CELL_BYTES`
   per (mutant, resident, mutant count) cell of the largest block of the fixation computation,
@@ -41,7 +40,7 @@ the check runs, the largest of its steps (each holds what the earlier ones kept)
 Every step adds :data:`FIXED_BYTES`. The byte counts were measured as the peak resident memory
 (``VmHWM``, reset before the step) above the resident memory before it, on Python 3.11,
 numpy 2.4, pandas 3.0 with pyarrow strings and axelrod 4.13, on runs where one term dominates
-(simulated runs of 3 pairs × 20,000 to 1,000,000 repetitions and of 45,150 pairs, exact runs of
+(simulated runs of 3 pairs × 150,000 to 1,000,000 repetitions and of 45,150 pairs, exact runs of
 300 to 2,000 entries, pairs of 33-state machines, ecological dynamics of 200,001 generations,
 Moran runs, survival analyses of 300 to 2,000 strategies). On those runs the estimate lay between
 1.0 and 1.6 times the measured peak; ``tests/test_hostile_input.py`` checks it against a real
@@ -57,27 +56,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tournaments.errors import ConfigError
-from tournaments.model.accounting import MATCH_FIELDS
 from tournaments.model.automaton import Partner
 
 if TYPE_CHECKING:
     from tournaments.model.config import Config
     from tournaments.pipeline import Plan
 
-#: Bytes of one match's totals: float64, two seats, every field of MATCH_FIELDS.
-MATCH_TOTALS_BYTES = 2 * len(MATCH_FIELDS) * 8
-#: Per row (match and seat) while the match frame is built, on top of the frame itself: the
-#: per-seat frames (measured: 105 bytes; 3 pairs × 500,000 repetitions).
-FRAME_BUILD_ROW_BYTES = 105
-#: Per (pair, seat) frame while the match frame is built: a pandas frame's fixed cost, in the
-#: frames and their concatenation (measured: 16.3 KB; 45,150 pairs × 2 repetitions).
-SEAT_FRAME_BYTES = 17_000
-#: Per row kept in the match frame: 11 float64 totals, repetition, won, two label columns
-#: (measured: 142 bytes).
-FRAME_ROW_BYTES = 145
-#: Per match row while the pairwise table groups the frame by pair and repetition (measured:
-#: 315–405 bytes, in whole runs of 3 pairs × 20,000 to 1,000,000 repetitions).
-TABLES_ROW_BYTES = 400
+#: Per repetition of the pair in play: its match totals (float64, two seats, every field of
+#: MATCH_FIELDS) and the reduction's per-repetition arrays (measured: 362 bytes; 3 pairs ×
+#: 1,000,000 repetitions).
+REPETITION_BYTES = 400
+#: Per record of a simulated ordered pair, while simulating and until their frame is built
+#: (measured: 1,523 bytes; 90,300 records).
+RECORD_BYTES = 1_600
+#: Per record of a simulated ordered pair, in the frame kept for the tables (measured: 501
+#: bytes).
+RECORD_KEPT_BYTES = 520
 #: Per ordered pair while the pairwise table is built (measured: 1.2 KB; 600 entries).
 PAIRWISE_ROW_BYTES = 1_250
 #: Per ordered pair of the pairwise table, kept (measured: 318 bytes).
@@ -214,30 +208,28 @@ def estimate(config: Config, plan: Plan) -> Estimate:
     reps = match.repetitions
     matches = n_sim * reps
     rounds = matches * expected_match_rounds(match.continuation, match.turns)
-    rows = 2 * matches  # one per match and seat
     ordered = sum(1 if i == j else 2 for i, j in plan.pairs)
+    records = sum(1 if i == j else 2 for i, j in plan.pairs if (i, j) not in solved)
     workers = config.processes if config.processes > 1 and n_sim > 1 else 1
     longest = longest_match_rounds(match.continuation, match.turns, matches) if n_sim else 0.0
 
     roster = ("roster", f"{k} entries ({len(plan.pairs)} pairs)")
-    by_matches = ("match.repetitions", reps) if reps >= n_sim else roster
     length = (("match.turns", match.turns) if match.continuation >= 1.0
               or (match.turns is not None and longest >= match.turns)
               else ("match.continuation", match.continuation))
     # each step: (bytes, the key that drives them) of everything held at its peak
     exact_rows = (n_exact * EXACT_ROWS_BYTES, roster)
-    frame = (rows * FRAME_ROW_BYTES, by_matches)
-    totals = (matches * MATCH_TOTALS_BYTES, by_matches)
+    simulated = (records * RECORD_KEPT_BYTES, roster)
     steps = {
         "exact": [(n_exact * EXACT_PAIR_BYTES + chains * JOINT_CELL_BYTES, roster)],
-        "simulate": [exact_rows, totals, (workers * longest * ROUND_BYTES, length),
+        "simulate": [exact_rows, (records * RECORD_BYTES, roster),
+                     (min(n_sim, workers) * reps * REPETITION_BYTES,
+                      ("match.repetitions", reps)),
+                     (workers * longest * ROUND_BYTES, length),
                      ((workers > 1) * workers * WORKER_BYTES, ("processes", workers))],
-        "match frame": [exact_rows, totals, frame, (rows * FRAME_BUILD_ROW_BYTES, by_matches),
-                        (2 * n_sim * SEAT_FRAME_BYTES, roster)],
-        "tables": [exact_rows, frame, (rows * TABLES_ROW_BYTES, by_matches),
-                   (ordered * PAIRWISE_ROW_BYTES, roster)],
+        "tables": [exact_rows, simulated, (ordered * PAIRWISE_ROW_BYTES, roster)],
     }
-    kept = [frame, (ordered * PAIRWISE_KEPT_BYTES, roster)]
+    kept = [simulated, (ordered * PAIRWISE_KEPT_BYTES, roster)]
     if plan.game.symmetric:
         n = evo.population_size
         block = min(k * k * (n - 1), max(_BLOCK_CELLS, k * (n - 1)))
