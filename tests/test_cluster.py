@@ -70,3 +70,11 @@ def test_an_unreachable_scheduler_is_one_line_before_any_work(tmp_path, cli, mon
     assert result.returncode == 2 and "cannot reach the dask scheduler" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "results" / "cluster").exists()
+
+
+def test_batches_are_consecutive_or_interleaved_and_hold_every_item_once():
+    assert cluster.batches(list(range(10)), 3, None) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    interleaved = cluster.batches(list(range(10)), 3, None, interleave=True)
+    assert interleaved == [[0, 4, 8], [1, 5, 9], [2, 6], [3, 7]]
+    # the default size: about per_worker batches per worker
+    assert len(cluster.batches(list(range(100)), None, 2, per_worker=16, interleave=True)) == 34

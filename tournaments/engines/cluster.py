@@ -2,8 +2,8 @@
 
 A run either connects to a running scheduler (``--scheduler tcp://host:8786``; one line, exit 2,
 when it cannot be reached within 10 s) or starts an embedded ``LocalCluster`` of ``workers``
-single-threaded processes, closed when the work is done. Work goes out in batches (about four
-per worker, so that progress and load balance stay fine) and its results are handed back as
+single-threaded processes, closed when the work is done. Work goes out in batches (a few per
+worker, so that progress and load balance stay fine) and its results are handed back as
 batches finish; callers put them in their own order, so results never depend on which worker
 ran what, nor when.
 """
@@ -61,10 +61,17 @@ def client(scheduler: str | None = None, workers: int | None = None,
         cluster.close()
 
 
-def batches(items: Sequence, size: int | None, workers: int | None) -> list[list]:
-    """``items`` in consecutive batches of ``size`` (default: about four per worker)."""
+def batches(items: Sequence, size: int | None, workers: int | None, *, per_worker: int = 4,
+            interleave: bool = False) -> list[list]:
+    """``items`` in batches of ``size`` (default: about ``per_worker`` per worker): consecutive
+    items, or with ``interleave`` every n-th item of n batches, so that each batch samples the
+    whole sequence (a tournament's costly strategies then spread over every batch, where
+    consecutive pairs would give one batch all of a strategy's matches)."""
     if size is None:
-        size = max(1, len(items) // (4 * (workers or os.cpu_count() or 1)))
+        size = max(1, len(items) // (per_worker * (workers or os.cpu_count() or 1)))
+    if interleave:
+        count = -(-len(items) // size)
+        return [list(items[k::count]) for k in range(count)]
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 

@@ -179,8 +179,9 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
 
     Forked workers inherit the imported axelrod (a spawned worker would re-import it for
     several seconds). On dask the pairs go out in batches, each rebuilt by its worker from the
-    config (:func:`play_pairs`), and their records are put back in pair order as batches
-    finish: the same rows whatever ran them.
+    config (:func:`play_pairs`): about sixteen per worker, each taking every n-th pair so that
+    costly strategies spread over all of them. Their records are put back in pair order as
+    batches finish: the same rows whatever ran them.
     """
     from tqdm import tqdm
 
@@ -223,6 +224,12 @@ def _on_dask(config, source: str, pairs: list[tuple[int, int]], bar, scheduler: 
         bar.update(len(batch))
 
     with cluster.client(scheduler, workers) as client:
-        cluster.run(play_pairs, cluster.batches(pairs, None, workers), config, source,
-                    client=client, record=record)
+        work = cluster.batches(pairs, None, workers or _workers(client), per_worker=16,
+                               interleave=True)
+        cluster.run(play_pairs, work, config, source, client=client, record=record)
     return results
+
+
+def _workers(client) -> int:
+    """The number of workers a connected scheduler has (at least one)."""
+    return max(1, len(client.scheduler_info().get("workers", {})))
