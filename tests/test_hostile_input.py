@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, small_config
+from tournaments.engines.exact import pairs_per_pass
 from tournaments.errors import ConfigError
 from tournaments.model import budget
 from tournaments.model.config import MAX_CONFIG_BYTES, load_config
@@ -274,13 +275,15 @@ def test_a_2000_entry_roster_is_refused_before_play(cli, tmp_path, monkeypatch, 
 
 def test_exact_pairs_of_large_forms_are_refused_before_solving(cli, tmp_path, no_play):
     # TF1 has 33 states: a pair's joint chain has 1,089, and the solver holds ~107 MB per pair
+    # (one pair a pass: exact.pairs_per_pass)
     roster = [{"strategy": "TF1", "label": f"S{i}"} for i in range(20)]
     path = write(tmp_path, yaml.safe_dump({"name": "fsm", "roster": roster,
-                                           "limits": {"max_memory_mb": 8000}}))
+                                           "limits": {"max_memory_mb": 100}}))
     line = refused(cli, path, tmp_path)
     assert ": roster: '20 entries (210 pairs)' is not allowed; allowed: a run within limits " \
-           "(estimated 0.0e+00 rounds, 23.7 GB; limits.max_rounds 5e+09, limits.max_memory_mb " \
-           "8.0 GB)" in line
+           "(estimated 0.0e+00 rounds, 0.1 GB; limits.max_rounds 5e+09, limits.max_memory_mb " \
+           "0.1 GB)" in line
+    assert pairs_per_pass(33 * 33, 210) == 1 and pairs_per_pass(64, 210) == 210
 
 
 def test_max_rounds_refuses_long_matches(tmp_path):
@@ -342,10 +345,33 @@ def test_shipped_configs_are_within_the_default_limits():
     from tournaments.model.roster import build_specs
 
     for path in sorted((ROOT / "configs").glob("*.yaml")):
+        if path.stem == "full_library":  # the benchmark-sized reference: checked below
+            continue
         config = load_config(path)
         plan = pipeline.plan(config, build_specs(config, source=str(path)))
         found = budget.check(config, plan, source=str(path))
         assert found.rounds <= 1e6 and found.memory < 50e6, path
+
+
+def test_the_full_library_config_is_the_benchmarks_roster_and_within_the_default_limits():
+    """configs/full_library.yaml: every axelrod strategy the benchmark plays, and a run that the
+    default limits allow (about 1.9e7 rounds, some 500 MB)."""
+    import importlib.util
+
+    from tournaments import pipeline
+    from tournaments.model.roster import build_specs
+
+    spec = importlib.util.spec_from_file_location("full_library",
+                                                  ROOT / "benchmarks" / "full_library.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = ROOT / "configs" / "full_library.yaml"
+    config = load_config(path)
+    assert [entry.strategy for entry in config.roster] == module.roster(None)
+    plan = pipeline.plan(config, build_specs(config, source=str(path)))
+    found = budget.check(config, plan, source=str(path))
+    assert len(plan.pairs) == 236 * 237 // 2 and 1e7 < found.rounds < 1e8, found
+    assert found.memory < 1e9, found
 
 
 _MEASURE = """

@@ -382,7 +382,7 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
             groups = [rows]
             if na * nb > _BATCH_JOINT_STATES:  # large chains: each structure on its own,
                 keys = structure[pairs[rows, 0]] * len(forms) + structure[pairs[rows, 1]]
-                per = max(1, _CHUNK_FLOATS // (4 * (na * nb) ** 2))  # few dense chains a pass
+                per = pairs_per_pass(na * nb, len(rows))  # few dense chains a pass
                 groups = [same[lo:lo + per] for key in np.unique(keys)
                           for same in [rows[keys == key]] for lo in range(0, len(same), per)]
             for group in groups:
@@ -399,6 +399,15 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
 #: group of 1,000-state chains of different structures kept the union of their reachable
 #: states: several times the work of solving them one by one, and gigabytes of memory).
 _BATCH_JOINT_STATES = 64
+
+
+def pairs_per_pass(joint_states: int, pairs: int) -> int:
+    """The most pairs of ``joint_states``-state chains (at most ``pairs`` of them) that one pass
+    of the solver stacks: all of them up to :data:`_BATCH_JOINT_STATES` states, else as many
+    as keep the pass's transition arrays within :data:`_CHUNK_FLOATS` (at least one)."""
+    if joint_states <= _BATCH_JOINT_STATES:
+        return pairs
+    return min(pairs, max(1, _CHUNK_FLOATS // (4 * joint_states**2)))
 
 
 def _structures(forms: list[FiniteStateForm]) -> np.ndarray:

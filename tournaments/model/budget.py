@@ -16,8 +16,9 @@ the check runs, the largest of its steps (each holds what the earlier ones kept)
 
 * exact: :data:`EXACT_PAIR_BYTES` per pair the exact solver covers (its players, forms,
   solution and rows), and :data:`JOINT_CELL_BYTES` per (joint state)² of each pair's Markov
-  chain in the largest group of pairs the solver stacks at once (a pair of 33-state machines
-  holds ~107 MB); the forms' sizes come from :func:`exact_pairs`;
+  chain in the largest pass of the solver (all pairs of one size of small chains, a few of large
+  ones: :func:`tournaments.engines.exact.pairs_per_pass`; a pair of 33-state machines holds
+  ~107 MB); the forms' sizes come from :func:`exact_pairs`;
 * simulate: :data:`RECORD_BYTES` per record of a simulated ordered pair (a pair's repetitions
   are reduced to its records as soon as they are played:
   :func:`tournaments.engines.simulate.aggregate`; the frame of records then keeps
@@ -194,16 +195,18 @@ def exact_pairs(config: Config, plan: Plan) -> dict[tuple[int, int], tuple[int, 
 def estimate(config: Config, plan: Plan) -> Estimate:
     """The work and peak memory of running ``config`` by ``plan`` (module docstring)."""
     from tournaments.analysis.evolution import _BLOCK_CELLS
+    from tournaments.engines.exact import pairs_per_pass
 
     match, evo = config.match, config.evolution
     k = len(plan.specs)
     solved = exact_pairs(config, plan)
     n_exact = len(solved)
-    # the solver stacks the pairs of one size of forms at once: its largest group's joint chains
+    # the solver stacks the pairs of one size of forms in passes: its largest pass's chains
     groups: dict[tuple[int, int], int] = {}
     for sizes in solved.values():
         groups[sizes] = groups.get(sizes, 0) + 1
-    chains = max((count * (a * b) ** 2 for (a, b), count in groups.items()), default=0)
+    chains = max((pairs_per_pass(a * b, count) * (a * b) ** 2
+                  for (a, b), count in groups.items()), default=0)
     n_sim = len(plan.pairs) - n_exact
     reps = match.repetitions
     matches = n_sim * reps
