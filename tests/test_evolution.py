@@ -104,6 +104,23 @@ def test_matches_direct_products_on_random_games():
         np.testing.assert_array_equal(np.diag(rho), 1 / n)
 
 
+def test_resident_fitness_read_from_the_mirror_is_the_computed_one(monkeypatch):
+    """With whole matrices in a block the residents' log fitness is read off the mutants'
+    (π_res(i, j, m) = π_mut(j, i, N − m)); with a block of one mutant row it is computed: the
+    same bits, under both rules, for a single matrix and a stack."""
+    from tournaments.analysis import evolution
+
+    payoffs = np.random.default_rng(12).uniform(-0.5, 5, size=(3, 5, 5))
+    cases = [(payoffs, 15, 0.4, "moran"), (payoffs[1] + 0.5, 9, 1.0, "moran"),
+             (payoffs, 15, 2.5, "fermi")]
+    mirrored = [(fixation_matrix(p, n, w, rule=r), log_fixation_matrix(p, n, w, rule=r))
+                for p, n, w, r in cases]
+    monkeypatch.setattr(evolution, "_BLOCK_CELLS", 1)  # one mutant row a block
+    for (p, n, w, r), (rho, log_rho) in zip(cases, mirrored, strict=True):
+        np.testing.assert_array_equal(fixation_matrix(p, n, w, rule=r), rho)
+        np.testing.assert_array_equal(log_fixation_matrix(p, n, w, rule=r), log_rho)
+
+
 def test_tft_against_defector_by_hand():
     # N = 2: one of each, π_mut = a_ij, π_res = a_ji: ρ = f_mut / (f_mut + f_res).
     # w = 1: D invading TFT: 1.8 / (1.8 + 0.8) = 9/13.

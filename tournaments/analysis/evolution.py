@@ -176,20 +176,26 @@ def _log_fixation_parts(
             rows = slice(start, min(k, start + rows_per_block))
             a_ii = diag[:, rows, None, None]  # mutant i against mutant i
             a_ij = sub[:, rows, :, None]  # mutant i against resident j
-            a_ji = sub.swapaxes(-1, -2)[:, rows, :, None]  # resident j against mutant i
-            a_jj = diag[:, None, :, None]  # resident j against resident j
             pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)
-            pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
+            # with whole matrices in the block, π_res(i, j, m) is π_mut(j, i, N − m) bit for
+            # bit (the same two products, added in the other order): read, not computed
+            whole = rows_per_block >= k
+            if not whole:
+                a_ji = sub.swapaxes(-1, -2)[:, rows, :, None]  # resident j against mutant i
+                a_jj = diag[:, None, :, None]  # resident j against resident j
+                pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
             if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
-                steps = np.cumsum(w * (pi_res - pi_mut), axis=-1)
+                steps = np.cumsum(w * ((_mirror(pi_mut) if whole else pi_res) - pi_mut),
+                                  axis=-1)
                 top = np.maximum(steps.max(axis=-1), 0.0)
                 big_m[part, rows] = top
                 total[part, rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
                 continue
             f_mut = fitness(pi_mut, w)
-            f_res = fitness(pi_res, w)
+            # whole matrices: every resident fitness is also a mutant fitness
+            f_res = None if whole else fitness(pi_res, w)
             for f, who in ((f_mut, "mutant"), (f_res, "resident")):
-                if np.any(f <= 0):
+                if f is not None and np.any(f <= 0):
                     bad = np.argwhere(f <= 0)[0]
                     member = tuple(int(i) for i in np.unravel_index(first + bad[0], batch))
                     where = f" (matrix {member})" if batch else ""
@@ -199,16 +205,25 @@ def _log_fixation_parts(
                         f"among residents {bad[2]} with {bad[3] + 1} mutant(s){where} "
                         f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
                     )
-            steps = np.cumsum(np.log(f_res) - np.log(f_mut), axis=-1)
+            log_mut = np.log(f_mut)
+            steps = (_mirror(log_mut) if whole else np.log(f_res)) - log_mut
+            np.cumsum(steps, axis=-1, out=steps)
             top = np.maximum(steps.max(axis=-1), 0.0)
             big_m[part, rows] = top
-            total[part, rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
+            steps -= top[..., None]
+            total[part, rows] = np.exp(-top) + np.exp(steps, out=steps).sum(axis=-1)
     big_m, total = big_m.reshape(a.shape), total.reshape(a.shape)
     # identical strategies are neutral by definition (exactly what the formula gives, too)
     idx = np.arange(k)
     big_m[..., idx, idx] = 0.0
     total[..., idx, idx] = float(n)
     return big_m, total
+
+
+def _mirror(values: np.ndarray) -> np.ndarray:
+    """``values[b, i, j, m − 1]`` (a quantity of i mutants among j residents with m mutants,
+    m = 1 .. N − 1) at ``[b, j, i, N − m − 1]``: the same quantity seen from the residents."""
+    return values.swapaxes(1, 2)[..., ::-1]
 
 
 def fixation_matrix(

@@ -68,8 +68,8 @@ TIE_RTOL = 1e-9
 
 def round_floats(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
     """``frame`` with every float column rounded to ``digits`` significant digits
-    (:func:`round_significant`)."""
-    out = frame.copy()
+    (:func:`round_significant`); the other columns are shared (copy-on-write), not copied."""
+    out = frame.copy(deep=False)
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
             out[column] = round_significant(out[column].to_numpy(dtype=float, na_value=np.nan),
@@ -79,6 +79,8 @@ def round_floats(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
 
 #: Powers of ten that are exact doubles (10**22 is the largest).
 _POWERS = 10.0 ** np.arange(23)
+#: Elements rounded at a time by :func:`round_significant` (its temporaries stay in cache).
+_ROUND_BLOCK = 1 << 14
 
 
 def round_significant(values, digits: int = DIGITS) -> np.ndarray:
@@ -92,26 +94,46 @@ def round_significant(values, digits: int = DIGITS) -> np.ndarray:
     (or ``m·10^−k``) is one correctly rounded operation on exact operands: the double Python's
     formatting and parsing give. The rest — near a tie (dyadic values such as 1001/8192 are
     exact ties), ``|k| > 22``, zeros, NaN and infinities — is formatted by Python itself.
+    Elements are taken :data:`_ROUND_BLOCK` at a time (each element's arithmetic is the same).
     """
     x = np.array(values, dtype=float, copy=True)
-    magnitude = np.abs(x)
-    todo = np.isfinite(x) & (x != 0)
+    flat = x.reshape(-1)  # a view: x is a fresh contiguous array
+    tie = max(1e-3, 10.0 ** digits * 2.0 ** -50)
+    low, high = 10.0 ** (digits - 1), 10.0 ** digits - 1
+    hard = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        exponent = np.floor(np.log10(np.where(todo, magnitude, 1.0))).astype(np.int64)
-        k = digits - 1 - exponent
-        power = _POWERS[np.clip(np.abs(k), 0, 22)]
-        up = k >= 0
-        scaled = np.where(up, magnitude * power, magnitude / power)
-        near = np.abs(scaled - np.floor(scaled) - 0.5) <= max(1e-3, 10.0 ** digits * 2.0 ** -50)
-        easy = (todo & (np.abs(k) <= 22) & ~near & (scaled >= 10.0 ** (digits - 1))
-                & (scaled < 10.0 ** digits - 1))
-        whole = np.rint(scaled)
-        rounded = np.copysign(np.where(up, whole / power, whole * power), x)
-    out = np.where(easy, rounded, x)
-    hard = todo & ~easy
-    if hard.any():
-        out[hard] = [float(f"{v:.{digits}g}") for v in x[hard]]
-    return out
+        for start in range(0, flat.size, _ROUND_BLOCK):
+            block = flat[start:start + _ROUND_BLOCK]
+            magnitude = np.abs(block)
+            todo = (magnitude > 0) & (magnitude < np.inf)  # finite, non-zero
+            if not todo.any():
+                continue
+            k = (digits - 1) - np.floor(np.log10(np.where(todo, magnitude, 1.0)))
+            power = _POWERS[np.clip(k, 0, 22).astype(np.intp)]
+            scaled = magnitude * power
+            whole = np.rint(scaled)
+            usable = todo & (k >= 0) & (k <= 22)
+            down = todo & (k < 0) & (k >= -22)  # |x| ≥ 10^digits: divided by 10^−k
+            if down.any():
+                power_down = _POWERS[(-k[down]).astype(np.intp)]
+                scaled[down] = magnitude[down] / power_down
+                whole[down] = np.rint(scaled[down])
+                usable |= down
+            # |scaled − nearest integer| is exact, and so is 0.5 minus it: the distance to the
+            # nearest half-integer
+            easy = (usable & (0.5 - np.abs(scaled - whole) > tie) & (scaled >= low)
+                    & (scaled < high))
+            rounded = whole / power
+            if down.any():
+                rounded[down] = whole[down] * power_down
+            block[easy] = np.copysign(rounded[easy], block[easy])
+            left = todo & ~easy
+            if left.any():
+                hard.append(start + np.flatnonzero(left))
+    if hard:
+        where = np.concatenate(hard)
+        flat[where] = [float(f"{v:.{digits}g}") for v in flat[where]]
+    return x
 
 
 def pairwise_table(simulated: pd.DataFrame, order: list[str],
@@ -164,25 +186,53 @@ def pairwise_table(simulated: pd.DataFrame, order: list[str],
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     for column in ("repetitions", "rounds", "wins"):
         table[column] = table[column].astype("Int64") if column in table else pd.NA
-    table["ci_low"], table["ci_high"] = intervals.bounds(
-        table[NET].to_numpy(dtype=float), table["se"].to_numpy(dtype=float),
-        table["skewness"].to_numpy(dtype=float), table["dof"].to_numpy(dtype=float))
-    table["counted"] = (
-        pd.MultiIndex.from_arrays([table["player"], table["opponent"]]).isin(list(counted))
-        if counted is not None else list(table["player"] != table["opponent"]))
-    def position(column: pd.Series) -> pd.Series:  # roster rank; NaN for a label not in it
-        if column.name == "_batch":
-            return column
-        found = positions(order, column)
-        return pd.Series(np.where(found < 0, np.nan, found), index=column.index)
-
-    by = ["player", "opponent"]
+    table["ci_low"], table["ci_high"] = _bounds(table)
+    player, opponent = positions(order, table["player"]), positions(order, table["opponent"])
+    if counted is None:
+        table["counted"] = (table["player"] != table["opponent"]).to_numpy(dtype=bool)
+    else:
+        table["counted"] = _counted(table, counted, order, player, opponent)
+    # rows in batch order (the tournaments as they first appear), then the roster's order of
+    # players and of opponents; a label not in it comes last
+    k = len(order)
+    by = [np.where(opponent < 0, k, opponent), np.where(player < 0, k, player)]
     if keys:
-        table["_batch"] = batch_index(table, keys)
-        by.insert(0, "_batch")
-    table = table.sort_values(by, key=position, kind="stable").reset_index(drop=True)
+        by.append(batch_index(table, keys))
+    rows = np.lexsort(by)
+    if (rows != np.arange(len(rows))).any():
+        table = table.take(rows)
     columns = [*keys, *(c for c in PAIRWISE_COLUMNS if discounted or c != DISCOUNTED)]
-    return round_floats(table[columns])
+    return round_floats(table[columns].reset_index(drop=True))
+
+
+def _bounds(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`tournaments.analysis.intervals.bounds` of a table's rows (NET and its sampling
+    statistics), computed for the rows with a standard error only: the others' are NaN."""
+    estimate, se, skewness, dof = (table[c].to_numpy(dtype=float)
+                                   for c in (NET, "se", "skewness", "dof"))
+    low, high = np.full(len(table), np.nan), np.full(len(table), np.nan)
+    sampled = np.isfinite(se)
+    if sampled.any():
+        low[sampled], high[sampled] = intervals.bounds(estimate[sampled], se[sampled],
+                                                       skewness[sampled], dof[sampled])
+    return low, high
+
+
+def _counted(table: pd.DataFrame, counted: set, order: list[str], player: np.ndarray,
+             opponent: np.ndarray) -> np.ndarray:
+    """Whether each row's (player, opponent) is in ``counted``; ``player`` and ``opponent``
+    are the labels' positions in ``order`` (−1: not in it)."""
+    where = {label: n for n, label in enumerate(order)}
+    linked = np.zeros((len(order) + 1, len(order) + 1), dtype=bool)  # last: not in order
+    for a, b in counted:
+        if a in where and b in where:
+            linked[where[a], where[b]] = True
+    flags = linked[player, opponent]
+    outside = (player < 0) | (opponent < 0)
+    if outside.any():
+        flags[outside] = pd.MultiIndex.from_arrays(
+            [table["player"][outside], table["opponent"][outside]]).isin(list(counted))
+    return flags
 
 
 def tie_ranks(values, groups=None, *, rtol: float = TIE_RTOL) -> np.ndarray:
@@ -209,8 +259,12 @@ def tie_ranks(values, groups=None, *, rtol: float = TIE_RTOL) -> np.ndarray:
     """
     v = np.asarray(values, dtype=float)
     n = len(v)
-    codes = (np.zeros(n, dtype=np.int64) if groups is None
-             else pd.factorize(pd.Series(np.asarray(groups, dtype=object)))[0])
+    if groups is None:
+        codes = np.zeros(n, dtype=np.int64)
+    else:  # numbers as they are, anything else as objects (equal values: one group)
+        groups = np.asarray(groups)
+        codes = pd.factorize(groups if groups.dtype.kind in "iuf"
+                             else pd.Series(groups.astype(object)))[0]
     order = np.lexsort((np.where(np.isnan(v), np.inf, -v), codes))
     ordered, owner = v[order], codes[order]
     first = np.r_[True, owner[1:] != owner[:-1]]
@@ -276,53 +330,84 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         order they first appear in ``entries``.
     """
     keys = list(keys)
-    counted = pairwise[pairwise["counted"].astype(bool)].reset_index(drop=True)
-    simulated = counted["engine"] == "simulate"
-    contest = counted["player"] != counted["opponent"]  # wins are not defined for self-play
     means = [c for c in (NET, DISCOUNTED, *NAMES) if c in pairwise]
-    grouped = counted.assign(
-        # nullable integers (all missing when every pair is exact) aggregate in compiled code
-        contest_wins=counted["wins"].astype("Int64").where(contest),
-        uncounted_wins=contest & ~simulated, contest=contest,
-        simulated=simulated, exact=~simulated,
-    ).groupby([*keys, "player"], sort=False)
-    table = grouped.agg(
-        **{c: (c, "mean") for c in means}, opponents=("player", "size"),
-        wins=("contest_wins", "sum"), uncounted_wins=("uncounted_wins", "any"),
-        contest=("contest", "any"), simulated=("simulated", "any"), exact=("exact", "any"))
-    sampling = intervals.mean_sampling(*(counted[c].to_numpy(dtype=float)
-                                         for c in ("se", "skewness", "dof")),
-                                       grouped.ngroup().to_numpy())
-    table["se"], table["skewness"], table["dof"] = sampling
-    rows = (pd.MultiIndex.from_frame(entries[[*keys, "strategy"]]) if keys
-            else entries["strategy"])
-    table = table.reindex(rows).rename_axis([*keys, "strategy"] if keys else "strategy")
-    table = table.reset_index()
-    table["opponents"] = table["opponents"].fillna(0).astype(int)
-    sim, ex, whole = (table[c].fillna(False).astype(bool)
-                      for c in ("simulated", "exact", "contest"))
-    complete = whole & ~table["uncounted_wins"].fillna(False).astype(bool)
-    table["wins"] = table["wins"].where(complete).astype("Int64")
+    rows = np.flatnonzero(pairwise["counted"].astype(bool).to_numpy())
+    # each counted row's group (its tournament and player, numbered as they first appear, as
+    # a groupby numbers them) and each entry's group (−1: the entry has no counted pair)
+    group, place = _codes([pairwise[c].take(rows) for c in (*keys, "player")],
+                          [entries[c] for c in (*keys, "strategy")])
+    rows, group = rows[group >= 0], group[group >= 0]
+    size = int(group.max(initial=-1)) + 1
+    counted = pairwise.take(rows)
+    contest = (counted["player"] != counted["opponent"]).to_numpy(dtype=bool)  # self-play:
+    simulated = (counted["engine"] == "simulate").to_numpy(dtype=bool)  # no wins
+    scored = contest & counted["wins"].notna().to_numpy(dtype=bool)
+    wins = np.bincount(group[scored], counted["wins"][scored].to_numpy(dtype=float),
+                       minlength=size).astype(np.int64)
+
+    def per_entry(values: np.ndarray, missing) -> np.ndarray:  # per group → per entry
+        return np.append(values, missing)[place]
+
+    def any_of(flags: np.ndarray) -> np.ndarray:  # per entry: whether a row of its group has
+        return per_entry(np.bincount(group[flags], minlength=size) > 0, False)
+
+    # the means aggregate in the groupby's compiled code (its order of summation)
+    table = counted[means].groupby(group, sort=False).agg(
+        **{c: (c, "mean") for c in means}).reindex(place).reset_index(drop=True)
+    table["opponents"] = per_entry(np.bincount(group, minlength=size), 0)
+    se, skewness, dof = (counted[c].to_numpy(dtype=float) for c in ("se", "skewness", "dof"))
+    sampling = (intervals.mean_sampling(se, skewness, dof, group) if np.isfinite(se).any()
+                else [np.full(size, np.nan)] * 3)  # no sampling error at all
+    table["se"], table["skewness"], table["dof"] = (per_entry(v, np.nan) for v in sampling)
+    sim, ex = any_of(simulated), any_of(~simulated)
+    complete = any_of(contest) & ~any_of(contest & ~simulated)
+    table["wins"] = pd.arrays.IntegerArray(per_entry(wins, 0), ~complete)
     table["engine"] = np.select([sim & ex, sim, ex], ["mixed", "simulate", "exact"], None)
-    table["ci_low"], table["ci_high"] = intervals.bounds(
-        *(table[c].to_numpy(dtype=float) for c in (NET, "se", "skewness", "dof")))
-    table = table.merge(entries, on=[*keys, "strategy"], how="left")
-    batch = batch_index(table, keys) if keys else np.zeros(len(table), dtype=np.int64)
-    # two populations are ranked each on its own (their payoffs come from different
-    # matrices), roles in the order they first appear in the roster
-    role = (table["role"].fillna("") if "role" in table
-            else pd.Series("", index=table.index))
-    order = {r: n for n, r in enumerate(dict.fromkeys(entries["role"]))} if (
-        "role" in entries) else {"": 0}
-    table = table.assign(_batch=batch, _role=role.map(order).to_numpy()).sort_values(
-        ["_batch", "_role", NET, "strategy"], ascending=[True, True, False, True],
-        kind="stable")
-    table.insert(0, "rank", tie_ranks(table[NET], table["_batch"] * len(order)
-                                      + table["_role"]))
+    table["ci_low"], table["ci_high"] = _bounds(table)
+    # tournaments in the entries' order, each ranked by net payoff (two populations each on
+    # its own, roles in the order they first appear), tied rows in the labels' order
+    batch = batch_index(entries, keys) if keys else np.zeros(len(entries), dtype=np.int64)
+    if "role" in entries:
+        roles = {r: n for n, r in enumerate(pd.unique(entries["role"]))}
+        named, found = pd.factorize(entries["role"].fillna(""))
+        role = np.append(pd.Series(found).map(roles).to_numpy(dtype=float), np.nan)[named]
+    else:
+        roles, role = {"": 0}, np.zeros(len(entries))
+    labels, names = pd.factorize(entries["strategy"])
+    alphabetical = np.append(np.argsort(np.argsort(np.asarray(names, dtype=object),
+                                                   kind="stable")), len(names))[labels]
+    net = table[NET].to_numpy(dtype=float)
+    order = np.lexsort((alphabetical, -net, role, batch))
     rates = ["cooperation_rate", "mutual_cooperation_rate"]
     money = [c for c in NAMES if c not in rates]
     columns = [*keys, "rank", "strategy", NET, *SAMPLING_COLUMNS,
                *[c for c in (DISCOUNTED,) if c in means], *rates, "wins", *money,
                "opponents", "engine"]
     extra = [c for c in entries.columns if c not in columns]
-    return round_floats(table[columns + extra].reset_index(drop=True))
+    described = entries.take(order).reset_index(drop=True)  # the entries' own columns
+    table = table.take(order).reset_index(drop=True)
+    ranks = tie_ranks(net[order], batch[order] * len(roles) + role[order])
+    return round_floats(pd.DataFrame({
+        c: ranks if c == "rank" else described[c] if c in (*keys, "strategy", *extra)
+        else table[c] for c in columns + extra}))
+
+
+def _codes(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of two frames identified by their values in matching columns (``left[i]`` with
+    ``right[i]``): each left row's code, 0, 1, ... in the order the distinct rows first appear
+    (−1 with a missing value: a groupby drops it), and each right row's code among them (−1:
+    no equal left row)."""
+    code_left = np.zeros(len(left[0]), dtype=np.int64)
+    code_right = np.zeros(len(right[0]), dtype=np.int64)
+    for a, b in zip(left, right, strict=True):
+        part_left, values = pd.factorize(a)  # −1: missing
+        part_right = pd.Index(values).get_indexer(b)
+        n = len(values)
+        joint_left = np.where((code_left < 0) | (part_left < 0), -1, code_left * n + part_left)
+        joint_right = np.where((code_right < 0) | (part_right < 0), -1,
+                               code_right * n + part_right)
+        present = joint_left >= 0
+        code_left = np.full(len(joint_left), -1, dtype=np.int64)
+        code_left[present], uniques = pd.factorize(joint_left[present])
+        code_right = pd.Index(uniques).get_indexer(joint_right)
+    return code_left, code_right
