@@ -619,31 +619,29 @@ def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
 
     forms, labels, discounts, solved, rest = [], [], [], [], []
     known: dict[tuple, FiniteStateForm | None] = {}
+    position: dict[tuple, int] = {}  # each form once in ``forms`` (the solver stacks them)
 
-    def form_of(me: int, other: int) -> FiniteStateForm | None:
+    def form_of(me: int, other: int) -> tuple[FiniteStateForm | None, tuple]:
         """Entry ``me``'s form against a partner with ``other``'s public information (built
-        once per entry and kind of partner)."""
-        partner = Partner(club=specs[other].club, role=specs[other].role)
-        if (me, partner) not in known:
-            known[me, partner] = finite_state_form(match_player(specs[me], game, match),
-                                                   partner=partner, game=game)
-        return known[me, partner]
+        once per entry and kind of partner), and its key."""
+        key = (me, Partner(club=specs[other].club, role=specs[other].role))
+        if key not in known:
+            known[key] = finite_state_form(match_player(specs[me], game, match),
+                                           partner=key[1], game=game)
+        return known[key], key
 
     for i, j in pairs:
-        seats = [form_of(i, j), form_of(j, i)]
-        if any(form is None for form in seats) or (
-                seats[0].n_states * seats[1].n_states > MAX_JOINT_STATES):
+        (a, key_a), (b, key_b) = form_of(i, j), form_of(j, i)
+        if a is None or b is None or a.n_states * b.n_states > MAX_JOINT_STATES:
             rest.append((i, j))
             continue
-        if i == j:
-            solved.append((len(forms), len(forms)))
-            seats = seats[:1]
-        else:
-            solved.append((len(forms), len(forms) + 1))
-        for form, index in zip(seats, (i, j), strict=False):
-            forms.append(form)
-            labels.append(specs[index].label)
-            discounts.append(specs[index].discount)
+        for form, key in ((a, key_a), (b, key_b)):
+            if key not in position:
+                position[key] = len(forms)
+                forms.append(form)
+                labels.append(specs[key[0]].label)
+                discounts.append(specs[key[0]].discount)
+        solved.append((position[key_a], position[key_b]))
     if not solved:
         return pd.DataFrame(), rest
     result = solve_tournament(
