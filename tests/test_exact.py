@@ -268,6 +268,36 @@ def test_tournament_and_grid_agree_with_pairs(monkeypatch):
         np.testing.assert_allclose(doubled[col], loop[col], atol=1e-10)
 
 
+def test_each_pair_at_its_own_continuation_is_the_grid_bit_for_bit():
+    """continuations of shape (n_δ, P): each pair at its own δ, pairs repeated at several δ
+    (one chain each), gives each pair the grid's values at that δ: bit for bit without a cap on
+    the rounds (each value a linear solve of its own), to round-off with one (round-by-round
+    sums, whose last bits depend on the batch)."""
+    forms = [TFT, GRIM, form(axl.TitFor2Tats()), form(Suasion()), WSLS, ALLD]
+    discounts = [1.0, 0.9, 1.0, 1.0, 0.8, 1.0]
+    base = [(0, 1), (2, 3), (4, 4), (3, 0), (5, 2), (1, 1)]
+    deltas, noises = [0.55, 0.8, 0.97], [0.0, 0.03]
+    for turns in (None, 30):
+        grid = solve_grid(forms, PD, base, continuations=deltas, noises=noises, turns=turns,
+                          discounts=discounts, transfer_efficiency=0.6)
+        # every pair at every δ (repeats), and a shuffled selection of (pair, δ) twice over
+        rng = np.random.default_rng(5)
+        chosen = [(k, d) for d in range(3) for k in range(len(base))]
+        chosen += [chosen[i] for i in rng.permutation(len(chosen))[:10]]
+        own = [[deltas[d] for k, d in chosen], [deltas[2 - d] for k, d in chosen]]
+        mixed = solve_grid(forms, PD, [base[k] for k, _ in chosen], continuations=own,
+                           noises=noises, turns=turns, discounts=discounts,
+                           transfer_efficiency=0.6)
+        assert mixed.values.shape == (2, 2, len(chosen), 2, len(exact.COLUMNS))
+        same = (np.testing.assert_array_equal if turns is None else
+                lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-15))
+        for n, (k, d) in enumerate(chosen):
+            same(mixed.values[0, :, n], grid.values[d, :, k])
+            same(mixed.values[1, :, n], grid.values[2 - d, :, k])
+    with pytest.raises(ValueError, match="continuations"):
+        solve_grid(forms, PD, base, continuations=[[0.5, 0.6]], noises=[0.0])
+
+
 def test_pairwise_frame_rows():
     forms = [TFT, ALLD]
     res = solve_tournament(forms, PD, turns=10)

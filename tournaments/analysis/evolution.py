@@ -593,10 +593,12 @@ def ecological_dynamics(
     rate = fitness or (lambda u: u)
     history = np.empty((*batch, int(generations) + 1, k))
     history[..., 0, :] = x
+    against = np.moveaxis(a, -1, 0).copy()  # [j, ..., i]: payoffs[..., i, j], contiguous
     for t in range(int(generations)):
-        u = np.zeros((*batch, k))
-        for j in range(k):  # Σ_j payoffs[i, j]·x_j from 0.0, in axelrod's order
-            u = u + a[..., :, j] * x[..., j, None]
+        terms = against * np.moveaxis(x, -1, 0)[..., None]  # [j, ..., i]: payoffs[i, j]·x_j
+        u = 0.0 + terms[0]
+        for j in range(1, k):  # Σ_j payoffs[i, j]·x_j from 0.0, in axelrod's order
+            u += terms[j]
         f = np.asarray(rate(u), dtype=float)
         if np.any(f < 0):
             bad = np.argwhere(f < 0)[0]

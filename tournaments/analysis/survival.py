@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tournaments.analysis import evolution
-from tournaments.analysis.tables import batch_index, positions, tie_ranks
+from tournaments.analysis.tables import batch_index, positions, row_codes, sort_key, tie_ranks
 
 #: Selection intensities of the sensitivity analysis (the configured one is added).
 INTENSITIES = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -55,17 +55,31 @@ def matrix(pairwise: pd.DataFrame, labels: list[str], column: str, *,
     is missing (an asymmetric, bipartite tournament). With ``keys`` (a batch of tournaments,
     :func:`tournaments.analysis.tables.pairwise_table`'s), a stack ``(B, k, k)`` in the order
     the tournaments first appear, ``None`` if any of them misses a pair."""
+    return _matrices(pairwise, labels, [column], keys)[0]
+
+
+def _matrices(pairwise: pd.DataFrame, labels: list[str], columns: list[str],
+              keys: Sequence[str]) -> list[np.ndarray | None]:
+    """:func:`matrix` of each of ``columns`` (the pairs' places found once)."""
     player = positions(labels, pairwise["player"])  # −1: not a roster label
     opponent = positions(labels, pairwise["opponent"])
     member = batch_index(pairwise, keys) if keys else np.zeros(len(pairwise), dtype=int)
     known = (player >= 0) & (opponent >= 0)
     k = len(labels)
-    values = np.full((int(member.max(initial=-1)) + 1 if keys else 1, k, k), np.nan)
-    values[member[known], player[known], opponent[known]] = (
-        pairwise[column].to_numpy(dtype=float)[known])
-    if np.isnan(values).any():
-        return None
-    return values if keys else values[0]
+    found = []
+    for column in columns:
+        values = np.full((int(member.max(initial=-1)) + 1 if keys else 1, k, k), np.nan)
+        values[member[known], player[known], opponent[known]] = (
+            pairwise[column].to_numpy(dtype=float)[known])
+        found.append(None if np.isnan(values).any() else values if keys else values[0])
+    return found
+
+
+def _members(frame: pd.DataFrame, keys: list[str]) -> pd.Index:
+    """The tournaments of a batch (their key values) in the order they first appear."""
+    if len(keys) == 1:
+        return pd.Index(pd.unique(frame[keys[0]]))
+    return pd.MultiIndex.from_frame(frame[keys]).unique()
 
 
 @dataclass(frozen=True)
@@ -84,21 +98,20 @@ def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
                keys: Sequence[str]) -> _Selection | None:
     counts = entries["count"].to_numpy(dtype=float)
     if keys:
-        members = pd.MultiIndex.from_frame(entries[list(keys)]).unique()
+        members = _members(entries, list(keys))
         labels = list(entries["strategy"].iloc[:len(entries) // max(len(members), 1)])
-        order = pd.MultiIndex.from_frame(pairwise[list(keys)]).unique()
-        if not members.equals(order) or not np.array_equal(
-                entries["strategy"].to_numpy(dtype=object),
-                np.tile(np.array(labels, dtype=object), len(members))):
+        order = _members(pairwise, list(keys))
+        if not members.equals(order) or len(entries) != len(members) * len(labels) or (
+                positions(labels, entries["strategy"])
+                != np.tile(np.arange(len(labels)), len(members))).any():
             raise ValueError("a batch's entries must list each tournament's roster (the same "
                              "labels), in the order its pairwise rows first appear")
         counts = counts.reshape(len(members), len(labels))
     else:
         labels = list(entries["strategy"])
-    payoffs = matrix(pairwise, labels, "mean_payoff", keys=keys)
+    payoffs, cooperation = _matrices(pairwise, labels, ["mean_payoff", "cooperation_rate"], keys)
     if payoffs is None:
         return None
-    cooperation = matrix(pairwise, labels, "cooperation_rate", keys=keys)
     n = evolution_config.population_size
     w = evolution_config.selection_intensity
     rho = evolution.fixation_matrix(payoffs, n, w)
@@ -114,30 +127,35 @@ def _table(found: _Selection, summary: pd.DataFrame, entries: pd.DataFrame,
            keys: Sequence[str]) -> pd.DataFrame:
     """The survival table: one row per strategy (per tournament of a batch, keys first)."""
     labels, keys = found.labels, list(keys)
-    index = (pd.MultiIndex.from_frame(entries[[*keys, "strategy"]]) if keys
-             else pd.Index(labels))
-    tournament = summary.set_index([*keys, "strategy"] if keys else "strategy").reindex(index)
+    # each entry's row of the summary (NaN: none)
+    where, place = row_codes([summary[c] for c in (*keys, "strategy")],
+                             ([entries[c] for c in (*keys, "strategy")] if keys
+                              else [pd.Series(labels)]))
+    row = np.full(int(where.max(initial=-1)) + 2, -1)
+    row[where[where >= 0]] = np.flatnonzero(where >= 0)
+    row = row[place]  # place −1: the last, −1
+
+    def tournament(column: str) -> np.ndarray:
+        return np.append(summary[column].to_numpy(dtype=float), np.nan)[row]
+
+    strategy = entries["strategy"] if keys else pd.Series(labels)
+    weight = found.ranking["stationary_weight"].to_numpy()
     table = pd.DataFrame({
         **{key: entries[key].to_numpy() for key in keys},
-        "strategy": entries["strategy"].to_numpy() if keys else labels,
-        "stationary_weight": found.ranking["stationary_weight"].to_numpy(),
-        "tournament_payoff": tournament["mean_payoff"].to_numpy(),
-        "cooperation_rate": tournament["cooperation_rate"].to_numpy(),
+        "strategy": strategy.to_numpy() if keys else labels,
+        "stationary_weight": weight,
+        "tournament_payoff": tournament("mean_payoff"),
+        "cooperation_rate": tournament("cooperation_rate"),
         "self_cooperation_rate": np.diagonal(found.cooperation, axis1=-2, axis2=-1).ravel(),
         "ecological_share": found.shares[..., -1, :].ravel(),
         "invades": found.ranking["invades"].to_numpy(),
         "invaded_by": len(labels) - 1 - found.ranking["resists"].to_numpy(),
     })
-    if keys:
-        table["_batch"] = batch_index(table, keys)
-        table = table.sort_values(["_batch", "stationary_weight", "strategy"],
-                                  ascending=[True, False, True], kind="stable")
-        table.insert(len(keys), "rank", tie_ranks(table["stationary_weight"], table["_batch"]))
-        table = table.drop(columns="_batch")
-    else:
-        table = table.sort_values(["stationary_weight", "strategy"], ascending=[False, True],
-                                  kind="stable")
-        table.insert(0, "rank", tie_ranks(table["stationary_weight"]))
+    # per tournament (in the order they first appear): by weight, tied weights by label
+    batch = batch_index(table, keys) if keys else np.zeros(len(table), dtype=np.int64)
+    order = np.lexsort((sort_key(strategy), -weight, batch))
+    table = table.take(order)
+    table.insert(len(keys), "rank", tie_ranks(weight[order], batch[order] if keys else None))
     return table.reset_index(drop=True)
 
 

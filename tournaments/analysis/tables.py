@@ -334,8 +334,8 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
     rows = np.flatnonzero(pairwise["counted"].astype(bool).to_numpy())
     # each counted row's group (its tournament and player, numbered as they first appear, as
     # a groupby numbers them) and each entry's group (−1: the entry has no counted pair)
-    group, place = _codes([pairwise[c].take(rows) for c in (*keys, "player")],
-                          [entries[c] for c in (*keys, "strategy")])
+    group, place = row_codes([pairwise[c].take(rows) for c in (*keys, "player")],
+                             [entries[c] for c in (*keys, "strategy")])
     rows, group = rows[group >= 0], group[group >= 0]
     size = int(group.max(initial=-1)) + 1
     counted = pairwise.take(rows)
@@ -373,11 +373,8 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         role = np.append(pd.Series(found).map(roles).to_numpy(dtype=float), np.nan)[named]
     else:
         roles, role = {"": 0}, np.zeros(len(entries))
-    labels, names = pd.factorize(entries["strategy"])
-    alphabetical = np.append(np.argsort(np.argsort(np.asarray(names, dtype=object),
-                                                   kind="stable")), len(names))[labels]
     net = table[NET].to_numpy(dtype=float)
-    order = np.lexsort((alphabetical, -net, role, batch))
+    order = np.lexsort((sort_key(entries["strategy"]), -net, role, batch))
     rates = ["cooperation_rate", "mutual_cooperation_rate"]
     money = [c for c in NAMES if c not in rates]
     columns = [*keys, "rank", "strategy", NET, *SAMPLING_COLUMNS,
@@ -392,11 +389,12 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         else table[c] for c in columns + extra}))
 
 
-def _codes(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+def row_codes(left: Sequence[pd.Series],
+              right: Sequence[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
     """Rows of two frames identified by their values in matching columns (``left[i]`` with
     ``right[i]``): each left row's code, 0, 1, ... in the order the distinct rows first appear
-    (−1 with a missing value: a groupby drops it), and each right row's code among them (−1:
-    no equal left row)."""
+    (−1 with a missing value, which a groupby drops), and each right row's code among them
+    (−1: no equal left row)."""
     code_left = np.zeros(len(left[0]), dtype=np.int64)
     code_right = np.zeros(len(right[0]), dtype=np.int64)
     for a, b in zip(left, right, strict=True):
@@ -411,3 +409,12 @@ def _codes(left: list[pd.Series], right: list[pd.Series]) -> tuple[np.ndarray, n
         code_left[present], uniques = pd.factorize(joint_left[present])
         code_right = pd.Index(uniques).get_indexer(joint_right)
     return code_left, code_right
+
+
+def sort_key(column: pd.Series) -> np.ndarray:
+    """Each value's place among the column's distinct values in ascending order (missing
+    values last, tied): sorting by it sorts by the values (labels: in code-point order, as
+    pandas sorts strings)."""
+    codes, values = pd.factorize(column)
+    rank = np.argsort(np.argsort(np.asarray(values, dtype=object), kind="stable"))
+    return np.append(rank, len(values))[codes]

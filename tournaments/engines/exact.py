@@ -167,7 +167,8 @@ def _occupancy(M, pi0, c, turns) -> np.ndarray:
         Mt = M.swapaxes(-1, -2)[:, :, None]  # (E, P, 1, S, S)
         for lo in range(0, n_d, step):
             cc = c[lo:lo + step, None, :, :, None, None]  # (d, 1, P, G, 1, 1)
-            A = eye - cc * Mt
+            A = cc * Mt
+            np.subtract(eye, A, out=A)  # I − cMᵀ
             rhs = np.broadcast_to(((1 - c[lo:lo + step, None, :, :, None]) * pi0[None, None, :,
                                    None, :]), A.shape[:-1])
             out[lo:lo + step] = np.linalg.solve(A, rhs[..., None])[..., 0]
@@ -233,46 +234,56 @@ def _outcome_values(game: StageGame, adj_a: np.ndarray, adj_b: np.ndarray,
 
 
 def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, gammas,
-              eta: float) -> np.ndarray:
+              eta: float, inverse: np.ndarray) -> np.ndarray:
     """Values (D, E, P, 2, len(COLUMNS)) of a batch of joint chains on S states.
+
+    The chains are given once per distinct pair of forms (U of them); ``inverse`` says which
+    each of the P pairs is. What does not depend on δ (the transition matrices, the expected
+    quantities of each state) is computed once per distinct pair.
 
     Parameters
     ----------
-    ca, cb : ndarray (P, S)
+    ca, cb : ndarray (U, S)
         Probability that seat 0, resp. seat 1, intends C in each joint state.
-    adj_a, adj_b : ndarray (P, S, 2, 2, 3)
+    adj_a, adj_b : ndarray (U, S, 2, 2, 3)
         Each seat's adjustments in each joint state given realised (seat-0, seat-1) actions.
-    pi0 : ndarray (P, S)
+    pi0 : ndarray (U, S)
         Initial distribution.
     make_M : callable
-        ``w (E, P, S, 4) -> M (E, P, S, S)``: the transition matrices given the
+        ``w (E, U, S, 4) -> M (E, U, S, S)``: the transition matrices given the
         realised-action probabilities ``w[e, p, s, 2a + b]``.
+    deltas : ndarray (D, P)
+        Each pair's continuation δ in each of the D rows of the result.
     gammas : ndarray (P, 2)
         Each seat's own discount γ, for ``discounted_payoff`` only.
+    inverse : ndarray of int (P,)
+        Each pair's distinct pair.
     """
-    n_p, S = ca.shape
     # realised-action probabilities per noise level
     e = noises[:, None, None]
-    ra = ca * (1 - e) + (1 - ca) * e  # (E, P, S): seat 0 realises C
+    ra = ca * (1 - e) + (1 - ca) * e  # (E, U, S): seat 0 realises C
     rb = cb * (1 - e) + (1 - cb) * e
     w = np.stack([ra * rb, ra * (1 - rb), (1 - ra) * rb, (1 - ra) * (1 - rb)], axis=-1)
-    M = make_M(w)  # w[e, p, s, 2a + b]: probability of realised (a, b)
-    # expected per-round quantities in each state: (E, P, S, seat, quantity)
+    M = make_M(w)  # w[e, u, s, 2a + b]: probability of realised (a, b)
+    # expected per-round quantities in each state: (E, U, S, seat, quantity)
     X = np.einsum("epso,psozq->epszq", w, _outcome_values(game, adj_a, adj_b, eta))
-    weights = np.broadcast_to(deltas[:, None, None], (len(deltas), n_p, 1))
+    if len(inverse) != len(pi0):  # a pair at several δ: its chain for each
+        M, pi0, X = M[:, inverse], pi0[inverse], X[:, inverse]
+    weights = deltas[:, :, None]
     y = _occupancy(M, pi0, weights, turns)  # (D, E, P, 1, S)
     quantities = np.einsum("depgs,epszq->depzq", y, X)
     net = accounting.net(quantities)  # (D, E, P, 2)
     if np.all(gammas == 1):
         discounted = net
     else:  # each seat's own valuation: round t weighted by (δγ)^t
-        y = _occupancy(M, pi0, deltas[:, None, None] * gammas[None], turns)  # (D, E, P, 2, S)
+        y = _occupancy(M, pi0, deltas[:, :, None] * gammas[None], turns)  # (D, E, P, 2, S)
         discounted = np.einsum("depzs,epsz->depz", y, accounting.net(X))
     return np.concatenate([net[..., None], discounted[..., None], quantities], axis=-1)
 
 
 def _solve_general(sa: _Stack, sb: _Stack, *args) -> np.ndarray:
-    """Pairs whose seat-0 forms have one size and seat-1 forms another: the product chain."""
+    """Pairs whose seat-0 forms have one size and seat-1 forms another: the product chain
+    (:func:`_evaluate`'s arguments after ``make_M``; ``sa``, ``sb``: the distinct pairs)."""
     n_p, n = sa.coop.shape
     m = sb.coop.shape[1]
     # joint transition given realised (a, b): K[p, a, b, (i, j), (i', j')]
@@ -325,7 +336,8 @@ def _memory_one_states(form: FiniteStateForm) -> np.ndarray | None:
 
 
 def _solve_memory_one(coop5, adj5, ia, ib, *args) -> np.ndarray:
-    """Pairs of memory-one forms: the five-state chain of Nowak & Sigmund (1993)."""
+    """Pairs of memory-one forms: the five-state chain of Nowak & Sigmund (1993)
+    (:func:`_evaluate`'s arguments after ``make_M``; ``ia``, ``ib``: the distinct pairs)."""
     n_p = len(ia)
     pi0 = np.zeros((n_p, 5))
     pi0[:, 0] = 1.0
@@ -343,6 +355,11 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
     forms = list(forms)
     pairs = _pairs(pairs, len(forms))
     deltas = np.atleast_1d(np.asarray(continuations, dtype=float))
+    if deltas.ndim == 1:  # the same δ values for every pair
+        deltas = np.broadcast_to(deltas[:, None], (len(deltas), len(pairs)))
+    elif deltas.shape[1:] != (len(pairs),):
+        raise ValueError(f"continuations: expected (n_δ,) or (n_δ, {len(pairs)}) values, got "
+                         f"shape {deltas.shape}")
     noises = np.atleast_1d(np.asarray(noises, dtype=float))
     disc = np.ones(len(forms)) if discounts is None else np.asarray(discounts, dtype=float)
     if disc.shape != (len(forms),):
@@ -363,8 +380,10 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
                 if f.adjustments is not None:
                     adj5[k] = f.adjustments[s]
         rows = np.flatnonzero(both)
-        out[:, :, rows] = _solve_memory_one(coop5, adj5, pairs[rows, 0], pairs[rows, 1],
-                                            game, deltas, noises, T, gammas[rows], eta)
+        unique, inverse = _distinct(pairs[rows])
+        out[:, :, rows] = _solve_memory_one(coop5, adj5, unique[:, 0], unique[:, 1],
+                                            game, deltas[:, rows], noises, T, gammas[rows],
+                                            eta, inverse)
     rest = np.flatnonzero(~both)
     if len(rest):
         sizes = np.array([f.n_states for f in forms])
@@ -386,10 +405,11 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
                 groups = [same[lo:lo + per] for key in np.unique(keys)
                           for same in [rows[keys == key]] for lo in range(0, len(same), per)]
             for group in groups:
-                sa = _take(by_size[na], position[pairs[group, 0]])
-                sb = _take(by_size[nb], position[pairs[group, 1]])
-                out[:, :, group] = _solve_general(sa, sb, game, deltas, noises, T,
-                                                  gammas[group], eta)
+                unique, inverse = _distinct(pairs[group])
+                sa = _take(by_size[na], position[unique[:, 0]])
+                sb = _take(by_size[nb], position[unique[:, 1]])
+                out[:, :, group] = _solve_general(sa, sb, game, deltas[:, group], noises, T,
+                                                  gammas[group], eta, inverse)
     return out
 
 
@@ -416,6 +436,18 @@ def _structures(forms: list[FiniteStateForm]) -> np.ndarray:
     codes: dict[tuple, int] = {}
     return np.array([codes.setdefault(((f.initial > 0).tobytes(), (f.transition > 0).tobytes()),
                                       len(codes)) for f in forms])
+
+
+def _distinct(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``pairs`` (form indices, shape (P, 2)) in the order they first
+    appear, and each row's place among them (a pair solved at several δ is one chain). Without
+    repeats: ``pairs`` itself, in its order (the stacks' layout, which the round-by-round sums'
+    last bits depend on, is the caller's)."""
+    unique, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    place = np.empty(len(order), dtype=np.intp)
+    place[order] = np.arange(len(order))
+    return unique[order], place[inverse.reshape(-1)]
 
 
 def _take(stack: _Stack, index: np.ndarray) -> _Stack:
@@ -522,8 +554,9 @@ def solve_grid(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
     ----------
     forms, game, pairs, turns, discounts, transfer_efficiency
         As in :func:`solve_tournament`.
-    continuations : array-like, shape (n_δ,)
-        δ values in (0, 1] (δ = 1 needs ``turns``).
+    continuations : array-like, shape (n_δ,) or (n_δ, P)
+        δ values in (0, 1] (δ = 1 needs ``turns``); with a second axis, each pair's own δ in
+        each row (pairs whose forms depend on δ, each solved at its own δ in one pass).
     noises : array-like, shape (n_ε,)
         ε values in [0, 1].
 

@@ -10,9 +10,10 @@ functions the pipeline runs cell by cell, each generalised to a batch of tournam
    (strategy parameters, partner, game, match length) — not once per cell and pair — from the
    cell's own validated config (runner parameters such as ``continuation`` included); a form
    that reads the match's noise (it may: ``match_attributes``) is rebuilt per noise;
-2. **payoffs**: :func:`tournaments.engines.exact.solve_grid` over the cells' (δ, ε) values and
-   pairs at once; the seats' values become ``pairwise.csv`` rows in the layout of
-   :func:`tournaments.engines.exact.pairwise_frame`;
+2. **payoffs**: :func:`tournaments.engines.exact.solve_grid` over the cells' pairs at once, each
+   pair at its cell's δ (a form set shared by cells of several δ is one chain per pair, its
+   transition matrices built once) and at every ε of the cells; the seats' values become
+   ``pairwise.csv`` rows in the layout of :func:`tournaments.engines.exact.pairwise_frame`;
 3. **tables**: :func:`tournaments.analysis.tables.pairwise_table` and
    :func:`~tournaments.analysis.tables.summary_table` with the cell as batch key;
 4. **survival**: :func:`tournaments.analysis.survival.survival_table` on the stack of the
@@ -54,8 +55,8 @@ from tournaments.model.automaton import Partner
 
 #: Cells whose tables and survival analysis are computed in one batch (bounds memory).
 CHUNK_CELLS = 2000
-#: A solver call computes every (form set, δ, ε) of its batch; it is split when that is more
-#: than this many times the cells it serves.
+#: A solver call computes every row (a form set at a δ) of its batch at every ε of it; it is
+#: split when that is more than this many times the cells it serves.
 _MAX_WASTE = 4
 _SCALARS = (bool, int, float, str, type(None))
 _NOISY = object()  # a form-cache entry: this form reads the match's noise
@@ -422,8 +423,9 @@ def _build_form(spec, partner: Partner, game, match) -> tuple:
 
 def _layout(pairs: list[tuple[int, int]], labels: list[str]) -> tuple:
     """The rows :func:`tournaments.engines.exact.pairwise_frame` makes of these pairs: per row,
-    (player, opponent, pair, seat), seat −1 for a self-play pair's mean over both seats.
-    Read off ``pairwise_frame`` itself, from values that name their pair and seat."""
+    (player, opponent, pair, seat), seat −1 for a self-play pair's mean over both seats, in the
+    order of :func:`tournaments.analysis.tables.pairwise_table`'s rows. Read off
+    ``pairwise_frame`` itself, from values that name their pair and seat."""
     n = len(pairs)
     marks = np.arange(2 * n, dtype=float).reshape(n, 2) * 2  # 4p + 2s: exact small integers
     values = np.repeat(marks[:, :, None], len(exact.COLUMNS), axis=2)
@@ -431,8 +433,12 @@ def _layout(pairs: list[tuple[int, int]], labels: list[str]) -> tuple:
     mark = rows[exact.COLUMNS[0]].to_numpy()
     pair = (mark // 4).astype(int)
     seat = np.where(mark % 4 == 1, -1, (mark % 4 // 2)).astype(int)  # a mean is 4p + 1
-    return tuple(zip(rows["player"], rows["opponent"], pair.tolist(), seat.tolist(),
-                     strict=True))
+    # in the order pairwise_table puts them (player, then opponent, in roster order)
+    where = {label: n for n, label in enumerate(labels)}
+    order = np.lexsort(([where[o] for o in rows["opponent"]],
+                        [where[p] for p in rows["player"]]))
+    return tuple(zip(rows["player"].to_numpy()[order], rows["opponent"].to_numpy()[order],
+                     pair[order].tolist(), seat[order].tolist(), strict=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,44 +456,41 @@ def _solve(batch: list[_Tournament]) -> None:
             for t in group:
                 _solve_calls([t])
             continue
-        by_forms: dict[tuple, list[_Tournament]] = {}
-        for t in group:
-            by_forms.setdefault(t.roster.forms_key, []).append(t)
-        calls: dict[tuple, list[_Tournament]] = {}  # (δ values, ε values) → form sets' cells
-        for members in by_forms.values():
-            deltas, noises = _grid(members)
-            parts = [members]
-            if len(deltas) * len(noises) > _MAX_WASTE * len(members):
-                # one call per ε (with its cells' δ values) or per δ, whichever is fewer calls
-                axis = int(len(deltas) < len(noises))
-                by_value: dict[float, list[_Tournament]] = {}
-                for t in members:
-                    m = t.cell.config.match
-                    by_value.setdefault((m.noise, m.continuation)[axis], []).append(t)
-                parts = list(by_value.values())
-            for part in parts:
-                calls.setdefault(_grid(part), []).extend(part)
-        for members in calls.values():
-            _solve_calls(members)
+        # a call solves each of its rows (form set and δ: the pairs, each at its own δ) at each
+        # of its noises; split when that is far more than the cells it serves
+        rows = {_row(t) for t in group}
+        noises = {t.cell.config.match.noise for t in group}
+        parts = [group]
+        if len(rows) * len(noises) > _MAX_WASTE * len(group):
+            # one call per ε (with its cells' rows) or per row, whichever is fewer calls
+            by_noise = len(noises) <= len(rows)
+            by_value: dict[Hashable, list[_Tournament]] = {}
+            for t in group:
+                by_value.setdefault(t.cell.config.match.noise if by_noise else _row(t),
+                                    []).append(t)
+            parts = list(by_value.values())
+        for part in parts:
+            _solve_calls(part)
 
 
-def _grid(members: list[_Tournament]) -> tuple[tuple, tuple]:
-    """The δ and ε values of these tournaments, sorted."""
-    return (tuple(sorted({t.cell.config.match.continuation for t in members})),
-            tuple(sorted({t.cell.config.match.noise for t in members})))
+def _row(t: _Tournament) -> tuple:
+    """A tournament's form set and δ: the pairs a solver call solves for it, at its δ."""
+    return t.roster.forms_key, t.cell.config.match.continuation
 
 
 def _solve_calls(members: list[_Tournament]) -> None:
-    """One solver call for these tournaments' pairs (deduplicated by form set) at all their
-    δ and ε values; with a cap on the rounds, the tournaments are one cell (and one call)."""
+    """One solver call for these tournaments' pairs, deduplicated by form set and δ, each pair
+    at its tournament's δ, at all their ε values; with a cap on the rounds, the tournaments
+    are one cell (and one call)."""
     forms: list = []
     index: dict[tuple, int] = {}
     discounts: list[float] = []
     pairs: list[tuple[int, int]] = []
+    deltas: list[float] = []
     rows: dict[tuple, slice] = {}
     for t in members:
         r = t.roster
-        if r.forms_key in rows:
+        if _row(t) in rows:
             continue
         start = len(pairs)
         for (a, b), (da, db), alone in zip(r.forms, r.discounts, r.selves, strict=True):
@@ -500,24 +503,23 @@ def _solve_calls(members: list[_Tournament]) -> None:
                     discounts.append(discount)
                 ids.append(k)
             pairs.append((ids[0], ids[-1]))
-        rows[r.forms_key] = slice(start, len(pairs))
+        deltas.extend([t.cell.config.match.continuation] * (len(pairs) - start))
+        rows[_row(t)] = slice(start, len(pairs))
     config = members[0].cell.config
     game, match = members[0].roster.game, config.match
-    deltas, noises = _grid(members)
+    noises = sorted({t.cell.config.match.noise for t in members})
     if match.turns is not None:
         values = exact.solve_tournament(
             forms, game, pairs, noise=match.noise, continuation=match.continuation,
             turns=match.turns, discounts=discounts,
-            transfer_efficiency=config.transfer_efficiency).values[None, None]
+            transfer_efficiency=config.transfer_efficiency).values[None]
     else:
-        values = exact.solve_grid(forms, game, pairs, continuations=deltas, noises=noises,
+        values = exact.solve_grid(forms, game, pairs, continuations=[deltas], noises=noises,
                                   turns=None, discounts=discounts,
-                                  transfer_efficiency=config.transfer_efficiency).values
-    d_of = {d: n for n, d in enumerate(deltas)}
+                                  transfer_efficiency=config.transfer_efficiency).values[0]
     e_of = {e: n for n, e in enumerate(noises)}
     for t in members:
-        m = t.cell.config.match
-        t.values = values[d_of[m.continuation], e_of[m.noise], rows[t.roster.forms_key]]
+        t.values = values[e_of[t.cell.config.match.noise], rows[_row(t)]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -534,9 +536,10 @@ def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple
     seat = np.array([row[3] for row in layout])
     values = np.stack([t.values for t in batch])  # (cells, pairs, 2, columns)
     # pairwise_frame's values: a seat's own, or a self-play pair's mean over both (v.mean())
-    both = np.ascontiguousarray(values[:, pair].swapaxes(-1, -2)).mean(axis=-1)
-    one = values[:, pair, np.maximum(seat, 0)]
-    quantities = np.where((seat < 0)[None, :, None], both, one)
+    quantities = values[:, pair, np.maximum(seat, 0)]  # (cells, rows, columns)
+    mean = np.flatnonzero(seat < 0)
+    quantities[:, mean] = np.ascontiguousarray(
+        values[:, pair[mean]].swapaxes(-1, -2)).mean(axis=-1)
     member = np.arange(len(batch))  # the batch key: a cell's place in the batch
     rows = np.tile(np.arange(len(layout)), len(batch))
     exact_rows = pd.DataFrame({
@@ -563,7 +566,7 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     """The rows of a batch of cells with one roster layout: ``run_cell``'s frame for each,
     concatenated, and each cell's columns; ``None`` if the survival analysis raises for some
     cell of the batch."""
-    from tournaments.analysis.tables import round_significant
+    from tournaments.analysis.tables import round_significant, row_codes
     from tournaments.sweep import SURVIVAL_COLUMNS
 
     k = len(batch[0].roster.labels)
@@ -574,8 +577,13 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     except ValueError:
         return None
     kept = [c for c in SURVIVAL_COLUMNS if c in survival]
-    frame = summary.merge(survival[["_cell", "strategy", *kept]], on=["_cell", "strategy"],
-                          how="left")
+    # run_cell's merge of the survival columns into the summary (every row has its match)
+    where, place = row_codes([survival["_cell"], survival["strategy"]],
+                             [summary["_cell"], summary["strategy"]])
+    row = np.full(len(survival) + 1, -1)
+    row[where] = np.arange(len(survival))
+    frame = summary.assign(**{c: survival[c].array.take(row[place], allow_fill=True)
+                              for c in kept})  # −1 (none): missing, as the merge leaves it
     ids = np.array([t.cell.id for t in batch], dtype=object)
     frame.insert(0, "cell", ids[frame.pop("_cell").to_numpy()])
     body = tuple(c for c in frame.columns if c != "cell")
