@@ -182,3 +182,30 @@ def test_the_sensitivity_figure_marks_the_configured_intensity_and_draws_no_band
     markers = {line.get_label(): line.get_marker() for line in ax.get_lines()}
     assert len({markers[s] for s in hand.entries["strategy"]}) == 3
     assert "configured w = 0.1" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_a_large_heatmap_labels_every_row_and_column_without_seaborns_trial_drawing(
+        monkeypatch):
+    """Beyond LEGIBLE strategies every row and column keeps its label, columns vertical, in a
+    font that fits, and seaborn is not asked for tick labels (it draws the whole figure to test
+    them for overlap: 6 GB and 10 s at 236 a side)."""
+    import seaborn as sns
+
+    k = figures.LEGIBLE + 10
+    labels = [f"S{i:02d}" for i in range(k)]
+    pairwise = pd.DataFrame([(a, b, float(i * k + j)) for i, a in enumerate(labels)
+                             for j, b in enumerate(labels)],
+                            columns=["player", "opponent", "mean_payoff"])
+    asked = []
+    real = sns.heatmap
+    monkeypatch.setattr(sns, "heatmap", lambda data, **kw: asked.append(
+        (kw["xticklabels"], kw["yticklabels"])) or real(data, **kw))
+    ax = figures.payoff_heatmap(pairwise, labels, labels).axes[0]
+    assert asked == [(False, False)]
+    assert [t.get_text() for t in ax.get_xticklabels()] == labels
+    assert [t.get_text() for t in ax.get_yticklabels()] == labels
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {90.0}
+    # row 3 is drawn at y 3..4: its label sits at its middle
+    assert ax.get_yticks()[3] == 3.5
+    size = ax.get_xticklabels()[0].get_fontsize()
+    assert size == pytest.approx(max(2.5, min(9.0, 0.8 * 72 * figures.MAX_INCHES / k)))

@@ -27,11 +27,21 @@ def _matrix_size(k: int) -> float:
     return min(MAX_INCHES, max(4.0, 0.6 * k + 2))
 
 
-def _small_labels(ax, k: int, size: float) -> None:
-    """Tick labels that fit ``k`` rows or columns on ``size`` inches."""
-    if k > LEGIBLE:
-        points = max(2.5, min(9.0, 0.8 * 72 * size / k))
-        ax.tick_params(axis="both", labelsize=points)
+def _heatmap(table: pd.DataFrame, ax, size: float, **kwargs) -> None:
+    """``sns.heatmap`` of ``table`` with a label on every row and column, in a font that fits
+    ``size`` inches beyond :data:`LEGIBLE` of them. There the labels are set here, column labels
+    vertical, and not by seaborn, which draws the whole figure to test its labels for overlap:
+    with 236 a side that took 6 GB and 10 s."""
+    k = max(table.shape)
+    if k <= LEGIBLE:
+        sns.heatmap(table, ax=ax, xticklabels=True, yticklabels=True, **kwargs)
+        return
+    sns.heatmap(table, ax=ax, xticklabels=False, yticklabels=False, **kwargs)
+    points = max(2.5, min(9.0, 0.8 * 72 * size / k))
+    ax.set_xticks(np.arange(table.shape[1]) + 0.5, list(table.columns), rotation=90,
+                  fontsize=points)
+    ax.set_yticks(np.arange(table.shape[0]) + 0.5, list(table.index), rotation=0,
+                  fontsize=points)
 
 
 def new_figure(width: float, height: float, **subplots) -> tuple[Figure, object]:
@@ -105,14 +115,13 @@ def payoff_heatmap(pairwise, rows: list[str], columns: list[str],
                            squeeze=False)
     table = pairwise.pivot(index="player", columns="opponent", values="mean_payoff")
     for ax, (mine, theirs, names) in zip(axes[0], panels, strict=True):
-        sns.heatmap(table.reindex(index=mine, columns=theirs), annot=len(mine) <= 15,
-                    fmt=".2f", cmap="viridis", ax=ax, xticklabels=True, yticklabels=True,
-                    cbar_kws={"label": "net payoff per round of row against column"
-                              if names is None else "net payoff per round"})
-        if names is not None:
+        _heatmap(table.reindex(index=mine, columns=theirs), ax, size,
+                 annot=len(mine) <= 15, fmt=".2f", cmap="viridis",
+                 cbar_kws={"label": "net payoff per round of row against column"
+                           if names is None else "net payoff per round"})
+        if names is not None and max(len(mine), len(theirs)) <= LEGIBLE:
             ax.set_xticks(ax.get_xticks(), ax.get_xticklabels(), rotation=30, ha="right")
             ax.set_yticks(ax.get_yticks(), ax.get_yticklabels(), rotation=0)
-        _small_labels(ax, max(len(mine), len(theirs)), size)
         ax.set_xlabel("opponent" if names is None else f"{names[1]} (opponent)")
         ax.set_ylabel("player" if names is None else f"{names[0]} (player)")
         ax.set_title("Pairwise payoffs" if names is None else f"{names[0]} payoffs")
@@ -300,11 +309,9 @@ def invasion_heatmap(invasion, labels: list[str]) -> Figure:
         logs = np.log10(ratio)
     largest = float(np.nanmax(np.abs(logs.to_numpy()), initial=0.0))
     span = min(max(largest, np.log10(2.0)), _DECADES)
-    sns.heatmap(logs, annot=annot, fmt="", cmap="RdBu_r", vmin=-span, vmax=span, ax=ax,
-                xticklabels=True, yticklabels=True,
-                cbar_kws={"label": "fixation probability / neutral 1/N (log scale)",
-                          "extend": "both" if largest > span else "neither"})
-    _small_labels(ax, len(labels), size)
+    _heatmap(logs, ax, size, annot=annot, fmt="", cmap="RdBu_r", vmin=-span, vmax=span,
+             cbar_kws={"label": "fixation probability / neutral 1/N (log scale)",
+                       "extend": "both" if largest > span else "neither"})
     ticks = [t for t in _RATIO_TICKS if abs(np.log10(t)) <= span + 1e-9]
     colorbar = ax.collections[0].colorbar
     colorbar.set_ticks(np.log10(ticks))
