@@ -15,9 +15,13 @@ of one side do not count for the other):
 
 printing wall times, the ratio to axelrod's serial time, the share of pairs solved exactly and the
 peak memory of the whole process tree (the process and its dask workers, sampled every 0.2 s).
-``--strategies N`` takes N strategies spread evenly over the roster, for a quick look.
+``--strategies N`` takes N strategies spread evenly over the roster, for a quick look;
+``--memory-repetitions 10 100`` also runs the project at those repetitions (1 worker) and prints
+each peak memory, which should not grow with repetitions (each pair's repetitions are reduced to
+its records as soon as they are played).
 
 Usage: python benchmarks/full_library.py [--strategies N] [--repetitions 10] [--workers 1 2]
+    [--memory-repetitions 10 100]
 """
 
 from __future__ import annotations
@@ -146,6 +150,9 @@ def main() -> None:
     parser.add_argument("--noise", type=float, default=0.01)
     parser.add_argument("--repetitions", type=int, default=10)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--memory-repetitions", type=int, nargs="*", default=[],
+                        help="also run the project (1 worker) at these repetitions and print "
+                             "each peak memory: it should not grow with repetitions")
     parser.add_argument("--side", choices=["axelrod", "project"], help=argparse.SUPPRESS)
     parser.add_argument("--worker-count", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -171,6 +178,11 @@ def main() -> None:
         print(f"  project, engine auto, {workers} dask worker(s) {found['seconds']:8.1f} s   "
               f"{reference['seconds'] / found['seconds']:4.2f}x   peak {found['peak_mb']:7.0f} MB"
               f"   {found['exact_share']:.1%} of {found['pairs']} pairs exact", flush=True)
+    for repetitions in args.memory_repetitions:
+        found = measured([*(a for a in passed if not a.startswith("--repetitions")),
+                          f"--repetitions={repetitions}", "--side=project", "--worker-count=1"])
+        print(f"  project, 1 dask worker, {repetitions:>4} repetitions {found['seconds']:8.1f} s"
+              f"          peak {found['peak_mb']:7.0f} MB", flush=True)
 
 
 if __name__ == "__main__":
