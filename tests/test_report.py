@@ -246,3 +246,12 @@ def test_run_time_leaves_out_the_one_off_import_of_axelrod(monkeypatch):
     monkeypatch.setattr(_axelrod, "load", slow_first_import)
     result = api.run(HAND, progress=False)
     assert imported and result.wall_time < 1.0
+
+
+def test_a_headline_list_past_eight_names_counts_the_rest_and_names_their_table():
+    _join = report._join
+    names = [f"S{i}" for i in range(11)]
+    assert _join(names[:8], "survival.csv") == "S0, S1, S2, S3, S4, S5, S6 and S7"
+    assert _join(names, "survival.csv") == ("S0, S1, S2, S3, S4, S5, S6, S7 and 3 more "
+                                            "(in survival.csv)")
+    assert _join(names) == ", ".join(names[:-1]) + " and S10"  # no table: every name

@@ -90,8 +90,15 @@ def markdown_table(frame: pd.DataFrame, digits: int = DIGITS) -> str:
     return "\n".join(lines)
 
 
-def _join(names: list[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
+#: The most names a headline's list gives; past it the rest are counted and their table named.
+NAMED = 8
+
+
+def _join(names: list[str], table: str | None = None) -> str:
+    """``A``, ``A and B``, ``A, B and C``; with ``table``, a list longer than :data:`NAMED` ends
+    ``… H and 92 more (in TABLE)`` (a 236-strategy run named a hundred carriers)."""
+    if table is not None and len(names) > NAMED:
+        names = [*names[:NAMED], f"{len(names) - NAMED} more (in {table})"]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -260,7 +267,7 @@ def _survival_sentence(survival) -> str:
     carriers = favoured[favoured["self_cooperation_rate"] >= COOPERATIVE]["strategy"].tolist()
     if rate >= COOPERATIVE:
         return ("Under evolution cooperation survives: " + text
-                + (f", carried by {_join(carriers)}" if carriers else "") + ".")
+                + (f", carried by {_join(carriers, 'survival.csv')}" if carriers else "") + ".")
     return "Under evolution cooperation does not survive: " + text + "."
 
 
@@ -277,7 +284,8 @@ def _self_enforcement_sentence(result) -> str:
         return (f"No strategy is self-enforcing {where}: against a copy of itself, each would "
                 "gain by deviating.")
     text = f"Self-enforcing {where} (no deviation gains against a copy of itself): "
-    text += ("only " if len(held) == 1 and len(analysable) > 1 else "") + _join(_bold(held))
+    text += ("only " if len(held) == 1 and len(analysable) > 1 else "") + _join(
+        _bold(held), "self_enforcement.csv")
     if result.survival is None or result.survival.roles is not None:
         return text + "."  # two populations: a strategy never meets a copy of itself there
     rates = dict(zip(result.survival.survival["strategy"],
