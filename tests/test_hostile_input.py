@@ -243,7 +243,7 @@ def no_play(monkeypatch):
     def played(*args, **kwargs):
         raise AssertionError("a pair was solved or played")
 
-    monkeypatch.setattr(pipeline, "solve_exactly", played)
+    monkeypatch.setattr(pipeline, "exact_forms", played)
     monkeypatch.setattr(pipeline, "simulate", played)
 
 

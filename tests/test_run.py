@@ -253,3 +253,30 @@ def test_a_strategy_that_cannot_play_the_game_is_bad_input(tmp_path, cli):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "roster[1].strategy: 'GTFT'" in result.stderr and "RPST" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_exact_solve_runs_once_beside_the_simulated_pairs_and_its_error_surfaces(processes):
+    """simulate(meanwhile=...): called once, in this process, with the same records either way;
+    an error it raises is the run's error (the forked workers' queue is cancelled)."""
+    from tournaments import pipeline
+    from tournaments.engines.simulate import simulate
+    from tournaments.model.roster import build_specs
+
+    config = pipeline.load(small_config(processes=processes,
+                                        match={"turns": 20, "repetitions": 4, "noise": 0.1}))
+    specs = build_specs(config)
+    plan = pipeline.plan(config, specs)
+    calls = []
+    records = simulate(config, specs, plan.game, plan.pairs, progress=False,
+                       meanwhile=lambda: calls.append(processes))
+    assert calls == [processes] and len(records) == 4  # two pairs and two self-plays
+    serial = pipeline.load(small_config(match={"turns": 20, "repetitions": 4, "noise": 0.1}))
+    pd.testing.assert_frame_equal(records, simulate(serial, specs, plan.game, plan.pairs,
+                                                    progress=False))
+
+    def fails():
+        raise ValueError("the exact solve failed")
+
+    with pytest.raises(ValueError, match="the exact solve failed"):
+        simulate(config, specs, plan.game, plan.pairs, progress=False, meanwhile=fails)

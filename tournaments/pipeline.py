@@ -1,7 +1,7 @@
 """The pipeline of a run: the data's path from a config to a result, one named step each.
 
-    config → roster → plan (pairs, topology) → exact pairs → simulated pairs → tables
-           → survival analysis → Moran runs → self-enforcement → result
+    config → roster → plan (pairs, topology) → exact forms → simulated and exact pairs
+           → tables → survival analysis → Moran runs → self-enforcement → result
 
 :func:`run` calls the steps in this order; each step is a function of what the earlier ones
 produced, and the :class:`~tournaments.result.TournamentResult` is built once, at the end.
@@ -98,32 +98,43 @@ def check_players(config: Config, plan: Plan, *, source: str) -> None:
                               ) from None
 
 
-def solve_exactly(config: Config, plan: Plan, *, source: str) -> tuple[pd.DataFrame, list]:
-    """Step 4: the pairs the exact solver covers, and the pairs left to simulate."""
+def exact_forms(config: Config, plan: Plan, *, source: str):
+    """Step 4: the forms of the pairs the exact solver covers
+    (:class:`tournaments.engines.exact.RosterForms`), and the pairs left to simulate."""
     from tournaments.engines import exact
 
     if config.match.engine == "simulate":
-        return pd.DataFrame(), plan.pairs
-    rows, rest = exact.solve_roster(plan.specs, plan.pairs, plan.game, config.match,
-                                    config.transfer_efficiency)
+        return exact.RosterForms([], [], [], []), plan.pairs
+    found, rest = exact.roster_forms(plan.specs, plan.pairs, plan.game, config.match)
     if rest and config.match.engine == "exact":
         names = ", ".join(f"{plan.specs[i].label} vs {plan.specs[j].label}" for i, j in rest[:3])
         raise ConfigError(source, "match.engine", "exact",
                           f"auto or simulate: no finite-state form for {len(rest)} pair(s) "
                           f"({names}{', ...' if len(rest) > 3 else ''})")
-    return rows, rest
+    return found, rest
+
+
+def solve_exactly(config: Config, plan: Plan, *, source: str) -> tuple[pd.DataFrame, list]:
+    """Step 4 whole: the rows of the pairs the exact solver covers (:func:`exact_forms`
+    solved), and the pairs left to simulate. :func:`run` solves them while the simulated pairs
+    are played instead."""
+    from tournaments.engines import exact
+
+    found, rest = exact_forms(config, plan, source=source)
+    return exact.solve_forms(found, plan.game, config.match, config.transfer_efficiency), rest
 
 
 def simulate(config: Config, plan: Plan, pairs: list[tuple[int, int]], *, progress: bool,
              source: str = "<dict>", scheduler: str | None = None,
-             workers: int | None = None) -> pd.DataFrame:
+             workers: int | None = None, meanwhile=None) -> pd.DataFrame:
     """Step 5: every repetition of the remaining pairs, played with axelrod (in this process,
     forked processes, or on dask with a ``scheduler`` address or ``workers``) and reduced to
-    each ordered pair's record as it is played."""
+    each ordered pair's record as it is played; ``meanwhile()`` runs here while workers play
+    (:func:`tournaments.engines.simulate.simulate`)."""
     from tournaments.engines.simulate import simulate as play
 
     return play(config, plan.specs, plan.game, pairs, source=source, progress=progress,
-                scheduler=scheduler, workers=workers)
+                scheduler=scheduler, workers=workers, meanwhile=meanwhile)
 
 
 #: Columns describing each roster entry (``entry`` is its index in the roster).
@@ -279,6 +290,8 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         source = "<dict>" if isinstance(config, dict | Config) else str(config)
     config = load(config, seed=seed, processes=processes, source=source)
     _axelrod.load()  # the one-off import (seconds on a cold start): not part of the run time
+    from tournaments.engines import exact
+
     start = time.perf_counter()
     with _Phases(progress, 7 + (config.kind == "moran")) as phase:
         phase("roster")
@@ -286,11 +299,16 @@ def run(config: Config | str | Path | dict, *, seed: int | None = None,
         the_plan = plan(config, specs)
         check_players(config, the_plan, source=source)
         budget.check(config, the_plan, source=source)  # refuse what would not fit, before play
-        phase("exact pairs")
-        exact_rows, rest = solve_exactly(config, the_plan, source=source)
-        phase("simulated pairs")
+        phase("exact forms")
+        found, rest = exact_forms(config, the_plan, source=source)
+        phase("simulated and exact pairs")
+        solved = []  # the exact pairs are solved here while the workers play the others
         simulated = simulate(config, the_plan, rest, progress=progress, source=source,
-                             scheduler=scheduler, workers=workers)
+                             scheduler=scheduler, workers=workers,
+                             meanwhile=lambda: solved.append(exact.solve_forms(
+                                 found, the_plan.game, config.match,
+                                 config.transfer_efficiency)))
+        exact_rows = solved[0]
         phase("tables")
         entries = entries_frame(config, specs)
         pairwise, summary = tables(the_plan, entries, simulated, exact_rows)

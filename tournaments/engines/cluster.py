@@ -75,11 +75,14 @@ def batches(items: Sequence, size: int | None, workers: int | None, *, per_worke
     return [list(items[i:i + size]) for i in range(0, len(items), size)]
 
 
-def run(function: Callable, work: list[list], *args, client, record: Callable) -> None:
+def run(function: Callable, work: list[list], *args, client, record: Callable,
+        meanwhile: Callable[[], None] | None = None) -> None:
     """``record(function(batch, *args), batch)`` for every batch of ``work``, run on ``client``,
-    in the order batches finish."""
+    in the order batches finish; ``meanwhile()`` is called here once the work is submitted."""
     from dask.distributed import as_completed
 
     futures = {client.submit(function, batch, *args, pure=False): batch for batch in work}
+    if meanwhile is not None:
+        meanwhile()
     for future in as_completed(futures):
         record(future.result(), futures[future])

@@ -633,23 +633,25 @@ def match_player(spec, game: StageGame, match, *, continuation: float | None = N
     return player
 
 
-def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
-                 transfer_efficiency: float):
-    """Solve every pair of roster entries whose two players have a finite-state form.
+@dataclass(frozen=True)
+class RosterForms:
+    """The forms of a roster's exact pairs (:func:`roster_forms`): each form once, its entry's
+    label and discount, and each pair as a pair of form indices (row seat first)."""
+
+    forms: list[FiniteStateForm]
+    labels: list[str]
+    discounts: list[float]
+    pairs: list[tuple[int, int]]
+
+
+def roster_forms(specs, pairs: list[tuple[int, int]], game: StageGame,
+                 match) -> tuple[RosterForms, list[tuple[int, int]]]:
+    """The forms of the pairs of roster entries whose two players have a finite-state form, and
+    the pairs left for simulation (no form, or a joint chain above :data:`MAX_JOINT_STATES`).
 
     Each player is given the match attributes axelrod's ``Match`` would give it (some automata
     read the game) and its partner's public information.
-
-    Returns
-    -------
-    rows : DataFrame
-        The exact pairs' rows (the columns of :func:`pairwise_frame`).
-    rest : list of (int, int)
-        The pairs left for simulation (no form, or a joint chain above
-        :data:`MAX_JOINT_STATES`).
     """
-    import pandas as pd
-
     forms, labels, discounts, solved, rest = [], [], [], [], []
     known: dict[tuple, FiniteStateForm | None] = {}
     position: dict[tuple, int] = {}  # each form once in ``forms`` (the solver stacks them)
@@ -675,9 +677,33 @@ def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
                 labels.append(specs[key[0]].label)
                 discounts.append(specs[key[0]].discount)
         solved.append((position[key_a], position[key_b]))
-    if not solved:
-        return pd.DataFrame(), rest
+    return RosterForms(forms, labels, discounts, solved), rest
+
+
+def solve_forms(found: RosterForms, game: StageGame, match, transfer_efficiency: float):
+    """The exact pairs' rows (the columns of :func:`pairwise_frame`) of :func:`roster_forms`."""
+    import pandas as pd
+
+    if not found.pairs:
+        return pd.DataFrame()
     result = solve_tournament(
-        forms, game, solved, noise=match.noise, continuation=match.continuation,
-        turns=match.turns, discounts=discounts, transfer_efficiency=transfer_efficiency)
-    return pairwise_frame(result, solved, labels), rest
+        found.forms, game, found.pairs, noise=match.noise, continuation=match.continuation,
+        turns=match.turns, discounts=found.discounts, transfer_efficiency=transfer_efficiency)
+    return pairwise_frame(result, found.pairs, found.labels)
+
+
+def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
+                 transfer_efficiency: float):
+    """Solve every pair of roster entries whose two players have a finite-state form
+    (:func:`roster_forms`, then :func:`solve_forms`).
+
+    Returns
+    -------
+    rows : DataFrame
+        The exact pairs' rows (the columns of :func:`pairwise_frame`).
+    rest : list of (int, int)
+        The pairs left for simulation (no form, or a joint chain above
+        :data:`MAX_JOINT_STATES`).
+    """
+    found, rest = roster_forms(specs, pairs, game, match)
+    return solve_forms(found, game, match, transfer_efficiency), rest

@@ -14,6 +14,7 @@ workers, so the tables are byte-identical with any of them.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -170,7 +171,8 @@ def play_pairs(pairs: list[tuple[int, int]], config, source: str) -> list[list[d
 
 def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple[int, int]], *,
              source: str = "<dict>", progress: bool = True, scheduler: str | None = None,
-             workers: int | None = None) -> pd.DataFrame:
+             workers: int | None = None,
+             meanwhile: Callable[[], None] | None = None) -> pd.DataFrame:
     """Every repetition of these pairs of roster entries, reduced to their records
     (:func:`aggregate`; :data:`RECORD_COLUMNS`) in pair order: played in this process; with
     forked workers if ``config.processes > 1``; or on dask.distributed with a ``scheduler``
@@ -182,6 +184,9 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
     config (:func:`play_pairs`): about sixteen per worker, each taking every n-th pair so that
     costly strategies spread over all of them. Their records are put back in pair order as
     batches finish: the same rows whatever ran them.
+
+    ``meanwhile()`` is called in this process once the pairs are handed to the workers (the
+    pipeline solves the exact pairs while the workers play), or before play without workers.
     """
     from tqdm import tqdm
 
@@ -189,11 +194,10 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
     bar = tqdm(total=len(tasks), desc="matches", unit="pair",
                disable=True if not progress else None, leave=False)
     try:
-        if not tasks:
-            records = []
-        elif scheduler or workers:
-            records = _on_dask(config, source, pairs, bar, scheduler, workers)
+        if tasks and (scheduler or workers):
+            records = _on_dask(config, source, pairs, bar, scheduler, workers, meanwhile)
         elif config.processes <= 1 or len(tasks) < 2:
+            _call(meanwhile)
             records = []
             for task in tasks:
                 records.append(play_and_aggregate(task))
@@ -203,7 +207,13 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
             with ProcessPoolExecutor(max_workers=config.processes, mp_context=context) as pool:
                 records = []
                 chunksize = max(1, len(tasks) // (8 * config.processes))
-                for found in pool.map(play_and_aggregate, tasks, chunksize=chunksize):
+                played = pool.map(play_and_aggregate, tasks, chunksize=chunksize)  # forks now
+                try:
+                    _call(meanwhile)
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+                for found in played:
                     records.append(found)
                     bar.update()
     finally:
@@ -211,8 +221,13 @@ def simulate(config, specs: list[PlayerSpec], game: StageGame, pairs: list[tuple
     return pd.DataFrame([r for pair in records for r in pair], columns=RECORD_COLUMNS)
 
 
+def _call(function: Callable[[], None] | None) -> None:
+    if function is not None:
+        function()
+
+
 def _on_dask(config, source: str, pairs: list[tuple[int, int]], bar, scheduler: str | None,
-             workers: int | None) -> list[list[dict]]:
+             workers: int | None, meanwhile: Callable[[], None] | None) -> list[list[dict]]:
     from tournaments.engines import cluster
 
     where = {pair: n for n, pair in enumerate(pairs)}
@@ -226,7 +241,8 @@ def _on_dask(config, source: str, pairs: list[tuple[int, int]], bar, scheduler: 
     with cluster.client(scheduler, workers) as client:
         work = cluster.batches(pairs, None, workers or _workers(client), per_worker=16,
                                interleave=True)
-        cluster.run(play_pairs, work, config, source, client=client, record=record)
+        cluster.run(play_pairs, work, config, source, client=client, record=record,
+                    meanwhile=meanwhile)
     return results
 
 
