@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tournaments.analysis import tables
 from tournaments.analysis.tables import pairwise_table, summary_table, tie_ranks
 from tournaments.engines.simulate import aggregate
 from tournaments.model.accounting import MATCH_FIELDS, NAMES
@@ -39,10 +40,11 @@ HAND = {("A", "B"): 3.0, ("A", "C"): 1.0, ("B", "A"): 2.0, ("B", "C"): 2.0,
 
 
 def test_summary_by_hand_ties_share_a_rank_and_an_idle_entry_comes_last():
-    pairwise = pairwise_table(pd.DataFrame(), LABELS, exact=exact_rows(HAND))
+    """D played only itself (not counted)."""
+    pairwise = pairwise_table(pd.DataFrame(), LABELS, exact=exact_rows({**HAND, ("D", "D"): 1}))
     assert list(pairwise["player"] + pairwise["opponent"]) == ["AA", "AB", "AC", "BA", "BC",
-                                                               "CA", "CB"]  # roster order
-    assert list(pairwise["counted"]) == [False, True, True, True, True, True, True]
+                                                               "CA", "CB", "DD"]  # roster order
+    assert list(pairwise["counted"]) == [False, True, True, True, True, True, True, False]
     summary = summary_table(pairwise, pd.DataFrame({"strategy": LABELS, "count": [1, 2, 3, 4]}))
     assert list(summary["strategy"]) == ["A", "B", "C", "D"]
     assert list(summary["rank"]) == [1, 1, 3, 4]
@@ -124,3 +126,20 @@ def test_tie_ranks_groups_numbers_as_their_values():
     for groups in ([0, 0, 0, 1, 1, 2], np.array([0.0, 0, 0, 1, 1, 2]),
                    ["a", "a", "a", "b", "b", "c"], np.array([0, 0, 0, 1, 1, 2], dtype=object)):
         assert list(tie_ranks(values, groups)) == expected
+
+
+@pytest.mark.parametrize("keys, counted, discounted", [
+    ([], None, False), (["t"], {("A", "B"), ("C", "A"), ("A", "Z")}, True)])
+def test_exact_pairs_alone_make_the_general_paths_frame(keys, counted, discounted):
+    """pairwise_table's branch for exact pairs alone against its general path (simulated and
+    exact pairs) on the same rows: rows out of order, a label outside the roster, a batch."""
+    rows = exact_rows({("C", "B"): 1.0 / 3, ("A", "B"): 2.5, ("B", "A"): np.pi, ("A", "A"): 1.0,
+                       ("A", "Z"): 0.1})
+    if keys:
+        rows = pd.concat([rows.assign(t=9), rows.assign(t=2).iloc[::-1]], ignore_index=True)
+    columns = [*keys, *(c for c in tables.PAIRWISE_COLUMNS
+                        if discounted or c != "discounted_payoff")]
+    branch = tables._exact_pairs(rows, LABELS, counted, keys, columns)
+    general = tables._all_pairs(pd.DataFrame(), LABELS, rows, counted, keys, columns)
+    pd.testing.assert_frame_equal(branch, general, check_exact=True)
+    assert list(branch.columns) == columns and len(branch) == len(rows)

@@ -62,6 +62,11 @@ class Cell:
     def id(self) -> str:
         return cell_id(dict(self.params))
 
+    @functools.cached_property
+    def players(self) -> tuple:
+        """:func:`roster_key` of the cell's config (:func:`expand` reads it for every cell)."""
+        return roster_key(self.config)
+
 
 def cell_id(params: dict) -> str:
     """A stable id from the cell's parameters (sorted, JSON-encoded)."""
@@ -190,7 +195,8 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
             if config.processes != 1:
                 raise ConfigError(origin, "processes", config.processes,
                                   "1 in a sweep: its cells run one per dask worker")
-            if check_strategies and (key := roster_key(config)) not in checked:
+            cell = Cell(params=tuple(point.items()), config=config)
+            if check_strategies and (key := cell.players) not in checked:
                 from tournaments.model.roster import build_specs
 
                 build_specs(config, source=origin)
@@ -198,7 +204,6 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
         except ConfigError as err:
             raise ConfigErrors.of([ConfigError(origin, f"{where} → {e.key}", e.value, e.allowed)
                                    for e in getattr(err, "errors", [err])]) from None
-        cell = Cell(params=tuple(point.items()), config=config)
         if cell.id not in seen:
             seen.add(cell.id)
             cells.append(cell)
@@ -208,10 +213,10 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
 def roster_key(config: Config) -> tuple:
     """What :func:`tournaments.model.roster.build_specs` reads from a config: equal keys give
     the same players."""
-    roster = tuple((e.strategy, repr(e.params), e.label, e.count, e.club, e.role, e.discount)
-                   for e in config.roster)
+    roster = tuple([(e.strategy, repr(e.params), e.label, e.count, e.club, e.role, e.discount)
+                    for e in config.roster])
     code = (tuple(sorted((name, c.sha256) for name, c in config.plugins.items()))
-            if any(is_plugin(e.strategy) for e in config.roster) else ())
+            if any(is_plugin(entry[0]) for entry in roster) else ())
     return roster, config.match.continuation, config.allow_cheating, code
 
 

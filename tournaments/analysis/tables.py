@@ -172,6 +172,15 @@ def pairwise_table(simulated: pd.DataFrame, order: list[str],
         ``wins`` empty for self-play and exact pairs (module docstring).
     """
     keys = list(keys)
+    columns = [*keys, *(c for c in PAIRWISE_COLUMNS if discounted or c != DISCOUNTED)]
+    if not len(simulated) and exact is not None and len(exact):
+        return _exact_pairs(exact, order, counted, keys, columns)
+    return _all_pairs(simulated, order, exact, counted, keys, columns)
+
+
+def _all_pairs(simulated: pd.DataFrame, order: list[str], exact: pd.DataFrame | None,
+               counted: set | None, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """:func:`pairwise_table` of simulated and exact pairs."""
     parts = []
     if len(simulated):
         s = simulated
@@ -187,22 +196,56 @@ def pairwise_table(simulated: pd.DataFrame, order: list[str],
     for column in ("repetitions", "rounds", "wins"):
         table[column] = table[column].astype("Int64") if column in table else pd.NA
     table["ci_low"], table["ci_high"] = _bounds(table)
+    table["counted"], rows = _place(table, order, counted, keys)
+    if rows is not None:
+        table = table.take(rows)
+    return round_floats(table[columns].reset_index(drop=True))
+
+
+def _exact_pairs(exact: pd.DataFrame, order: list[str], counted: set | None,
+                 keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """:func:`pairwise_table` of exact pairs alone (no sampling, no matches to count): the
+    frame the general path makes of them (tests/test_tables.py compares the two), built in one
+    pass instead of through its intermediate tables."""
+    flags, rows = _place(exact, order, counted, keys)
+    n = len(exact)
+    nan = np.full(n, np.nan)
+    made = {"counted": flags, "engine": "exact", "repetitions": pd.NA, "rounds": pd.NA,
+            "wins": pd.NA, "ci_low": nan, "ci_high": nan, "se": nan, "skewness": nan,
+            "dof": nan}
+    table = pd.DataFrame({c: made[c] if c in made else exact[c].array for c in columns})
+    if rows is not None:
+        table = table.take(rows).reset_index(drop=True)
+    return round_floats(table)
+
+
+def _place(table: pd.DataFrame, order: list[str], counted: set | None,
+           keys: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    """Whether each row is counted, and the order of the rows (``None``: as they are): by
+    tournament (as they first appear), then the roster's order of players and of opponents, a
+    label not in it last."""
     player, opponent = positions(order, table["player"]), positions(order, table["opponent"])
     if counted is None:
-        table["counted"] = (table["player"] != table["opponent"]).to_numpy(dtype=bool)
+        flags = (table["player"] != table["opponent"]).to_numpy(dtype=bool)
     else:
-        table["counted"] = _counted(table, counted, order, player, opponent)
-    # rows in batch order (the tournaments as they first appear), then the roster's order of
-    # players and of opponents; a label not in it comes last
+        flags = _counted(table, counted, order, player, opponent)
     k = len(order)
     by = [np.where(opponent < 0, k, opponent), np.where(player < 0, k, player)]
     if keys:
         by.append(batch_index(table, keys))
-    rows = np.lexsort(by)
-    if (rows != np.arange(len(rows))).any():
-        table = table.take(rows)
-    columns = [*keys, *(c for c in PAIRWISE_COLUMNS if discounted or c != DISCOUNTED)]
-    return round_floats(table[columns].reset_index(drop=True))
+    return flags, None if _ascending(by) else np.lexsort(by)  # in order: a stable sort keeps it
+
+
+def _ascending(keys: list[np.ndarray]) -> bool:
+    """Whether rows are in lexicographic order of ``keys`` (:func:`numpy.lexsort`'s: the last
+    key first)."""
+    later = np.zeros(max(len(keys[0]) - 1, 0), dtype=bool)  # decided: strictly after
+    for key in reversed(keys):
+        step = np.diff(key)
+        if (~later & (step < 0)).any():
+            return False
+        later |= step > 0
+    return True
 
 
 def _bounds(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -331,31 +374,32 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
     """
     keys = list(keys)
     means = [c for c in (NET, DISCOUNTED, *NAMES) if c in pairwise]
-    rows = np.flatnonzero(pairwise["counted"].astype(bool).to_numpy())
-    # each counted row's group (its tournament and player, numbered as they first appear, as
-    # a groupby numbers them) and each entry's group (−1: the entry has no counted pair)
-    group, place = row_codes([pairwise[c].take(rows) for c in (*keys, "player")],
+    # each row's group (its tournament and player; −1 with a missing key, which a groupby
+    # drops) and each entry's (−1: no row of the pairwise table), then the counted rows'
+    group, place = row_codes([pairwise[c] for c in (*keys, "player")],
                              [entries[c] for c in (*keys, "strategy")])
-    rows, group = rows[group >= 0], group[group >= 0]
     size = int(group.max(initial=-1)) + 1
-    counted = pairwise.take(rows)
-    contest = (counted["player"] != counted["opponent"]).to_numpy(dtype=bool)  # self-play:
-    simulated = (counted["engine"] == "simulate").to_numpy(dtype=bool)  # no wins
-    scored = contest & counted["wins"].notna().to_numpy(dtype=bool)
-    wins = np.bincount(group[scored], counted["wins"][scored].to_numpy(dtype=float),
+    rows = np.flatnonzero(pairwise["counted"].astype(bool).to_numpy() & (group >= 0))
+    group = group[rows]
+    contest = (pairwise["player"] != pairwise["opponent"]).to_numpy(dtype=bool)[rows]
+    simulated = (pairwise["engine"] == "simulate").to_numpy(dtype=bool)[rows]  # self-play:
+    scored = contest & pairwise["wins"].notna().to_numpy(dtype=bool)[rows]  # no wins
+    wins = np.bincount(group[scored],
+                       pairwise["wins"].take(rows[scored]).to_numpy(dtype=float),
                        minlength=size).astype(np.int64)
 
     def per_entry(values: np.ndarray, missing) -> np.ndarray:  # per group → per entry
-        return np.append(values, missing)[place]
+        return np.concatenate([values, np.full(size + 1 - len(values), missing)])[place]
 
     def any_of(flags: np.ndarray) -> np.ndarray:  # per entry: whether a row of its group has
         return per_entry(np.bincount(group[flags], minlength=size) > 0, False)
 
     # the means aggregate in the groupby's compiled code (its order of summation)
-    table = counted[means].groupby(group, sort=False).agg(
+    table = pairwise[means].take(rows).groupby(group, sort=False).agg(
         **{c: (c, "mean") for c in means}).reindex(place).reset_index(drop=True)
     table["opponents"] = per_entry(np.bincount(group, minlength=size), 0)
-    se, skewness, dof = (counted[c].to_numpy(dtype=float) for c in ("se", "skewness", "dof"))
+    se, skewness, dof = (pairwise[c].to_numpy(dtype=float)[rows]
+                         for c in ("se", "skewness", "dof"))
     sampling = (intervals.mean_sampling(se, skewness, dof, group) if np.isfinite(se).any()
                 else [np.full(size, np.nan)] * 3)  # no sampling error at all
     table["se"], table["skewness"], table["dof"] = (per_entry(v, np.nan) for v in sampling)

@@ -239,7 +239,9 @@ def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, ga
 
     The chains are given once per distinct pair of forms (U of them); ``inverse`` says which
     each of the P pairs is. What does not depend on δ (the transition matrices, the expected
-    quantities of each state) is computed once per distinct pair.
+    quantities of each state) is computed once per distinct pair; a pair repeated R times is
+    solved as R rows of δ values (distinct pairs repeated as often, together), so that nothing
+    of size P × states is copied.
 
     Parameters
     ----------
@@ -267,13 +269,36 @@ def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, ga
     M = make_M(w)  # w[e, u, s, 2a + b]: probability of realised (a, b)
     # expected per-round quantities in each state: (E, U, S, seat, quantity)
     X = np.einsum("epso,psozq->epszq", w, _outcome_values(game, adj_a, adj_b, eta))
-    if len(inverse) != len(pi0):  # a pair at several δ: its chain for each
-        M, pi0, X = M[:, inverse], pi0[inverse], X[:, inverse]
-    weights = deltas[:, :, None]
-    y = _occupancy(M, pi0, weights, turns)  # (D, E, P, 1, S)
+    # whether discounted_payoff needs its own occupancy: decided for the whole batch, whose
+    # last bits it sets (a pair with γ = 1 gets the same value either way, up to round-off)
+    discounting = not np.all(gammas == 1)
+    if len(inverse) == len(pi0):  # no pair repeated
+        return _values(M, pi0, X, deltas, gammas, turns, discounting)
+    out = np.empty((len(deltas), len(noises), len(inverse), 2, len(COLUMNS)))
+    counts = np.bincount(inverse, minlength=len(pi0))
+    by_pair = np.argsort(inverse, kind="stable")  # each distinct pair's repeats in order
+    first = np.cumsum(counts) - counts
+    for repeats in np.unique(counts):
+        units = np.flatnonzero(counts == repeats)
+        rows = by_pair[first[units][:, None] + np.arange(repeats)].T  # (R, U_R): the pairs
+        some = slice(None) if len(units) == len(pi0) else units
+        values = _values(M[:, some], pi0[some], X[:, some],
+                         deltas[:, rows].reshape(-1, len(units)), gammas[rows[0]], turns,
+                         discounting)
+        out[:, :, rows] = values.reshape(len(deltas), repeats, *values.shape[1:]).swapaxes(1, 2)
+    return out
+
+
+def _values(M, pi0, X, deltas, gammas, turns, discounting: bool) -> np.ndarray:
+    """:func:`_evaluate`'s values of P chains (no repeats) given their transition matrices
+    ``M`` (E, P, S, S), initial distributions ``pi0`` (P, S), expected quantities of each state
+    ``X`` (E, P, S, seat, quantity), continuations ``deltas`` (D, P) and discounts ``gammas``
+    (P, 2); ``discounting``: compute ``discounted_payoff`` with the seats' own weights (else
+    it is the net payoff)."""
+    y = _occupancy(M, pi0, deltas[:, :, None], turns)  # (D, E, P, 1, S)
     quantities = np.einsum("depgs,epszq->depzq", y, X)
     net = accounting.net(quantities)  # (D, E, P, 2)
-    if np.all(gammas == 1):
+    if not discounting:
         discounted = net
     else:  # each seat's own valuation: round t weighted by (δγ)^t
         y = _occupancy(M, pi0, deltas[:, :, None] * gammas[None], turns)  # (D, E, P, 2, S)

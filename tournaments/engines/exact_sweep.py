@@ -139,7 +139,8 @@ def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS,
     groups: dict[Hashable, list[_Tournament]] = {}
     for t in tournaments:
         groups.setdefault(t.table_key, []).append(t)
-    frames, columns = [], {}
+    order = {cell.id: n for n, cell in enumerate(cells)}
+    frames, columns, places = [], {}, []
     for group in groups.values():
         for lo in range(0, len(group), chunk):
             batch = group[lo:lo + chunk]
@@ -152,17 +153,19 @@ def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS,
                 done = [d for d in done if d is not None]
             else:
                 done = [done]
-            for frame, cols in done:
+            k = len(batch[0].roster.labels)
+            for frame, cols in done:  # each cell's k rows, in the batch's order
                 frames.append(frame)
                 columns.update(cols)
+                places.append(np.repeat([order[ident] for ident in cols], k))
                 if each is not None:
                     each([t.cell for t in batch if t.cell.id in cols], frame, cols)
-    order = {cell.id: n for n, cell in enumerate(cells)}
     rows = pd.DataFrame()
     if frames:
         rows = pd.concat(frames, ignore_index=True)
-        position = rows["cell"].map(order).to_numpy()
-        rows = rows.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
+        position = np.concatenate(places)
+        if (np.diff(position) < 0).any():  # in the sweep's order
+            rows = rows.iloc[np.argsort(position, kind="stable")].reset_index(drop=True)
     return ExactSweep(cells=[cell for cell in cells if cell.id in columns], rows=rows,
                       columns=columns, rest=[cell for cell in cells if cell.id in left])
 
@@ -240,9 +243,10 @@ class _Roster:
     forms: tuple  # per pair: (seat-0 form, seat-1 form)
     discounts: tuple  # per pair: the two seats' discounts
     selves: tuple  # per pair: whether it is an entry against itself (one form, as the solver)
-    forms_key: tuple  # the forms' identities
+    forms_key: int  # the forms' identities (a token: see _Context.token)
     game: Any  # StageGame
-    solve_key: Hashable  # game, discounts and the automata's structure
+    solve_key: int  # game, discounts and the automata's structure (a token)
+    table_key: int  # labels, counted pairs and discounting (a token)
 
 
 @dataclass
@@ -267,15 +271,20 @@ class _Context:
         self.layouts: dict[Hashable, tuple] = {}
         #: per roster (its key without δ): whether some entry takes δ as a parameter
         self.reads_continuation: dict[Hashable, bool] = {}
+        self.tokens: dict[Hashable, int] = {}
+        self.entries: dict[Hashable, pd.DataFrame] = {}
+
+    def token(self, key: Hashable) -> int:
+        """A small number for a large key (equal keys, equal numbers): cells are grouped by
+        such keys, and a number hashes at once."""
+        return self.tokens.setdefault(key, len(self.tokens))
 
     def tournament(self, cell) -> _Tournament | None:
         """The cell's tournament, or ``None`` if some pair has no exact form."""
-        from tournaments.sweep import roster_key
-
         config = cell.config
         match, topology, game = config.match, config.topology, config.game
         length = exact.match_length(match)
-        players = roster_key(config)
+        players = cell.players  # what build_specs reads (tournaments.sweep.roster_key)
         if not self.reads_continuation.get(players[:1] + players[2:], True):
             players = (players[0], None, *players[2:])  # no entry takes δ as a parameter
         key = (players, topology.kind, topology.cross_club_probability,
@@ -297,9 +306,8 @@ class _Context:
         evolution = config.evolution
         return _Tournament(
             cell=cell, roster=roster,
-            table_key=(roster.labels, roster.counted, roster.discounted,
-                       evolution.population_size, evolution.selection_intensity,
-                       evolution.generations),
+            table_key=(roster.table_key, evolution.population_size,
+                       evolution.selection_intensity, evolution.generations),
             solve_key=(roster.solve_key, match.turns, config.transfer_efficiency))
 
     def _roster(self, config) -> tuple[_Roster | None, bool]:
@@ -330,7 +338,14 @@ class _Context:
                 return None, noisy
             forms.append((a, b))
             discounts.append((specs[i].discount, specs[j].discount))
-        entries = entries_frame(config, specs)
+        # the entries frame reads the roster as written and these fields of the specs (the
+        # same for every δ unless a label changed with it): built once
+        described = (players[:1] + players[2:],
+                     tuple((s.index, s.label, s.strategy_name, s.origin, s.club, s.role,
+                            s.discount, s.count) for s in specs))
+        if described not in self.entries:
+            self.entries[described] = entries_frame(config, specs)
+        entries = self.entries[described]
         labels = [s.label for s in specs]
         structure = tuple((self._structure(a), self._structure(b)) for a, b in forms)
         layout_key = (tuple(the_plan.pairs), tuple(labels))
@@ -341,9 +356,11 @@ class _Context:
             counted=the_plan.counted, discounted=bool((entries["discount"] != 1).any()),
             forms=tuple(forms), discounts=tuple(discounts),
             selves=tuple(i == j for i, j in the_plan.pairs),
-            forms_key=tuple(id(f) for pair in forms for f in pair), game=game,
-            solve_key=(game.name, game.A.tobytes(), game.B.tobytes(), tuple(discounts),
-                       structure)), noisy
+            forms_key=self.token(tuple(id(f) for pair in forms for f in pair)), game=game,
+            solve_key=self.token((game.name, game.A.tobytes(), game.B.tobytes(),
+                                  tuple(discounts), structure)),
+            table_key=self.token((tuple(labels), the_plan.counted,
+                                  bool((entries["discount"] != 1).any())))), noisy
 
     def _form(self, spec, partner: Partner, game, match) -> tuple:
         """(form, whether it reads the noise) of ``spec``'s player against a partner with this
@@ -488,9 +505,10 @@ def _solve_calls(members: list[_Tournament]) -> None:
     pairs: list[tuple[int, int]] = []
     deltas: list[float] = []
     rows: dict[tuple, slice] = {}
-    for t in members:
+    keys = [_row(t) for t in members]
+    for t, key in zip(members, keys, strict=True):
         r = t.roster
-        if _row(t) in rows:
+        if key in rows:
             continue
         start = len(pairs)
         for (a, b), (da, db), alone in zip(r.forms, r.discounts, r.selves, strict=True):
@@ -504,7 +522,7 @@ def _solve_calls(members: list[_Tournament]) -> None:
                 ids.append(k)
             pairs.append((ids[0], ids[-1]))
         deltas.extend([t.cell.config.match.continuation] * (len(pairs) - start))
-        rows[_row(t)] = slice(start, len(pairs))
+        rows[key] = slice(start, len(pairs))
     config = members[0].cell.config
     game, match = members[0].roster.game, config.match
     noises = sorted({t.cell.config.match.noise for t in members})
@@ -518,8 +536,8 @@ def _solve_calls(members: list[_Tournament]) -> None:
                                   turns=None, discounts=discounts,
                                   transfer_efficiency=config.transfer_efficiency).values[0]
     e_of = {e: n for n, e in enumerate(noises)}
-    for t in members:
-        t.values = values[e_of[t.cell.config.match.noise], rows[_row(t)]]
+    for t, key in zip(members, keys, strict=True):
+        t.values = values[e_of[t.cell.config.match.noise], rows[key]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -542,11 +560,12 @@ def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple
         values[:, pair[mean]].swapaxes(-1, -2)).mean(axis=-1)
     member = np.arange(len(batch))  # the batch key: a cell's place in the batch
     rows = np.tile(np.arange(len(layout)), len(batch))
-    exact_rows = pd.DataFrame({
-        "_cell": np.repeat(member, len(layout)),
-        "player": pd.array([row[0] for row in layout], dtype="str").take(rows),
-        "opponent": pd.array([row[1] for row in layout], dtype="str").take(rows),
-        **dict(zip(exact.COLUMNS, quantities.reshape(-1, len(exact.COLUMNS)).T, strict=True))})
+    exact_rows = pd.DataFrame(quantities.reshape(-1, len(exact.COLUMNS)),
+                              columns=list(exact.COLUMNS))  # one block, not copied
+    exact_rows.insert(0, "_cell", np.repeat(member, len(layout)))
+    for position, name in ((1, "player"), (2, "opponent")):
+        labels = pd.array([row[position - 1] for row in layout], dtype="str")
+        exact_rows.insert(position, name, labels.take(rows))
     distinct: dict[int, pd.DataFrame] = {}
     for t in batch:
         distinct.setdefault(id(t.roster.entries), t.roster.entries)
