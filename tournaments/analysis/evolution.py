@@ -171,47 +171,33 @@ def _log_fixation_parts(
     for first in range(0, len(stack), members):
         part = slice(first, first + members)
         sub = stack[part]
+        if rows_per_block >= k:  # whole matrices in the block
+            big_m[part], total[part] = _whole_matrices(sub, n, w, rule, first, batch)
+            continue
         diag = np.diagonal(sub, axis1=-2, axis2=-1)
         for start in range(0, k, rows_per_block):
             rows = slice(start, min(k, start + rows_per_block))
             a_ii = diag[:, rows, None, None]  # mutant i against mutant i
             a_ij = sub[:, rows, :, None]  # mutant i against resident j
+            a_ji = sub.swapaxes(-1, -2)[:, rows, :, None]  # resident j against mutant i
+            a_jj = diag[:, None, :, None]  # resident j against resident j
             pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)
-            # with whole matrices in the block, π_res(i, j, m) is π_mut(j, i, N − m) bit for
-            # bit (the same two products, added in the other order): read, not computed
-            whole = rows_per_block >= k
-            if not whole:
-                a_ji = sub.swapaxes(-1, -2)[:, rows, :, None]  # resident j against mutant i
-                a_jj = diag[:, None, :, None]  # resident j against resident j
-                pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
+            pi_res = (m * a_ji + (n - m - 1) * a_jj) / (n - 1)
             if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
-                steps = np.cumsum(w * ((_mirror(pi_mut) if whole else pi_res) - pi_mut),
-                                  axis=-1)
+                steps = np.cumsum(w * (pi_res - pi_mut), axis=-1)
                 top = np.maximum(steps.max(axis=-1), 0.0)
                 big_m[part, rows] = top
                 total[part, rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
                 continue
             f_mut = fitness(pi_mut, w)
-            # whole matrices: every resident fitness is also a mutant fitness
-            f_res = None if whole else fitness(pi_res, w)
+            f_res = fitness(pi_res, w)
             for f, who in ((f_mut, "mutant"), (f_res, "resident")):
-                if f is not None and np.any(f <= 0):
-                    bad = np.argwhere(f <= 0)[0]
-                    member = tuple(int(i) for i in np.unravel_index(first + bad[0], batch))
-                    where = f" (matrix {member})" if batch else ""
-                    raise ValueError(
-                        "fitness 1 − w + w·π must be positive, but the "
-                        f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[1]} "
-                        f"among residents {bad[2]} with {bad[3] + 1} mutant(s){where} "
-                        f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
-                    )
-            log_mut = np.log(f_mut)
-            steps = (_mirror(log_mut) if whole else np.log(f_res)) - log_mut
-            np.cumsum(steps, axis=-1, out=steps)
+                if np.any(f <= 0):
+                    _not_positive(f, who, first, start, batch, w, n)
+            steps = np.cumsum(np.log(f_res) - np.log(f_mut), axis=-1)
             top = np.maximum(steps.max(axis=-1), 0.0)
             big_m[part, rows] = top
-            steps -= top[..., None]
-            total[part, rows] = np.exp(-top) + np.exp(steps, out=steps).sum(axis=-1)
+            total[part, rows] = np.exp(-top) + np.exp(steps - top[..., None]).sum(axis=-1)
     big_m, total = big_m.reshape(a.shape), total.reshape(a.shape)
     # identical strategies are neutral by definition (exactly what the formula gives, too)
     idx = np.arange(k)
@@ -220,10 +206,49 @@ def _log_fixation_parts(
     return big_m, total
 
 
-def _mirror(values: np.ndarray) -> np.ndarray:
-    """``values[b, i, j, m − 1]`` (a quantity of i mutants among j residents with m mutants,
-    m = 1 .. N − 1) at ``[b, j, i, N − m − 1]``: the same quantity seen from the residents."""
-    return values.swapaxes(1, 2)[..., ::-1]
+def _whole_matrices(sub: np.ndarray, n: int, w: float, rule: str, first: int,
+                    batch: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_log_fixation_parts` of whole matrices ``sub`` (B, k, k), the same numbers.
+
+    The arrays are laid out mutants-count first and matrices last, ``[m − 1, i, j, b]``, so
+    that every operation runs along long rows; the sums over m are taken in the order of a
+    sum along a row of m values, as the row-block path takes them. The residents' values are
+    read off the mutants': π_res(i, j, m) is π_mut(j, i, N − m) bit for bit (the same two
+    products, added in the other order).
+    """
+    m = np.arange(1, n, dtype=float)[:, None, None, None]  # number of mutants, 1 .. N-1
+    a_ij = np.ascontiguousarray(np.moveaxis(sub, 0, -1))[None]  # mutant i against resident j
+    a_ii = np.ascontiguousarray(np.diagonal(sub, axis1=-2, axis2=-1).T)[None, :, None]
+    pi_mut = ((m - 1) * a_ii + (n - m) * a_ij) / (n - 1)  # [m − 1, i, j, b]
+    if rule == "fermi":  # T−/T+ = exp(−β(π_mut − π_res)): no positivity to check
+        steps = w * (pi_mut.swapaxes(1, 2)[::-1] - pi_mut)
+    else:
+        f_mut = fitness(pi_mut, w)
+        if np.any(f_mut <= 0):  # every resident fitness is also a mutant fitness
+            _not_positive(f_mut.transpose(3, 1, 2, 0), "mutant", first, 0, batch, w, n)
+        log_mut = np.log(f_mut)
+        steps = log_mut.swapaxes(1, 2)[::-1] - log_mut
+    np.cumsum(steps, axis=0, out=steps)
+    top = np.maximum(steps.max(axis=0), 0.0)
+    steps -= top
+    rows = np.ascontiguousarray(np.moveaxis(np.exp(steps, out=steps), 0, -1))  # [i, j, b, m]
+    total = np.exp(-top) + rows.sum(axis=-1)
+    return np.moveaxis(top, -1, 0), np.moveaxis(total, -1, 0)
+
+
+def _not_positive(f: np.ndarray, who: str, first: int, start: int, batch: tuple, w: float,
+                  n: int) -> None:
+    """Raise for the first fitness ≤ 0 of ``f`` [b, i, j, m − 1] (matrices from ``first``,
+    mutants from ``start``)."""
+    bad = np.argwhere(f <= 0)[0]
+    member = tuple(int(i) for i in np.unravel_index(first + bad[0], batch))
+    where = f" (matrix {member})" if batch else ""
+    raise ValueError(
+        "fitness 1 − w + w·π must be positive, but the "
+        f"{who} fitness is {f[tuple(bad)]:.6g} for mutant {start + bad[1]} "
+        f"among residents {bad[2]} with {bad[3] + 1} mutant(s){where} "
+        f"(w = {w}, N = {n}); lower selection_intensity or shift the payoffs"
+    )
 
 
 def fixation_matrix(
@@ -591,41 +616,48 @@ def ecological_dynamics(
             raise ValueError("initial_shares must not all be 0")
         x = sizes / norm[..., None]
     rate = fitness or (lambda u: u)
-    history = np.empty((*batch, int(generations) + 1, k))
-    history[..., 0, :] = x
-    against = np.moveaxis(a, -1, 0).copy()  # [j, ..., i]: payoffs[..., i, j], contiguous
+    # the batch last (long inner loops): against[j, i, ...] = payoffs[..., i, j],
+    # shares[i, ...] = x[..., i], history[t, i, ...]
+    against = np.ascontiguousarray(np.moveaxis(a, (-1, -2), (0, 1)))
+    shares = np.ascontiguousarray(np.moveaxis(x, -1, 0))
+    history = np.empty((int(generations) + 1, k, *batch))
+    history[0] = shares
+    terms = np.empty_like(against)
     for t in range(int(generations)):
-        terms = against * np.moveaxis(x, -1, 0)[..., None]  # [j, ..., i]: payoffs[i, j]·x_j
-        u = 0.0 + terms[0]
-        for j in range(1, k):  # Σ_j payoffs[i, j]·x_j from 0.0, in axelrod's order
-            u += terms[j]
+        np.multiply(against, shares[:, None], out=terms)  # [j, i, ...]: payoffs[i, j]·x_j
+        # Σ_j payoffs[i, j]·x_j in axelrod's order: a reduction over the first axis adds
+        # terms[0], terms[1], ... one after another; + 0.0 as a sum from 0.0 starts
+        u = np.add.reduce(terms, axis=0)
+        u += 0.0
         f = np.asarray(rate(u), dtype=float)
         if np.any(f < 0):
+            f, u = np.moveaxis(f, 0, -1), np.moveaxis(u, 0, -1)
             bad = np.argwhere(f < 0)[0]
             raise ValueError(f"fitness must be non-negative, got {f[tuple(bad)]:.6g} for payoff "
                              f"{u[tuple(bad)]:.6g}; shift the payoffs or pass a non-negative "
                              "fitness")
-        grown = x * f
-        norm = _sum_left_to_right(grown)
+        grown = shares * f
+        norm = _sum_left_to_right(grown, axis=0)
         if np.any(norm == 0):
             raise ValueError("the population died out (total fitness 0)")
-        x = grown / norm[..., None]
-        history[..., t + 1, :] = x
-    return history
+        shares = grown / norm
+        history[t + 1] = shares
+    return np.moveaxis(history, (0, 1), (-2, -1))
 
 
-def _sum_left_to_right(values: np.ndarray) -> np.ndarray:
-    """``sum(row)`` over the last axis, as this interpreter's ``sum`` adds a list of floats
-    (``Ecosystem`` normalises with it): ``0 + x_0``, then one element after another — plainly
-    before Python 3.12, with Neumaier's compensation from 3.12 on."""
-    total = 0.0 + values[..., 0]
+def _sum_left_to_right(values: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``sum(row)`` over an axis (the last by default), as this interpreter's ``sum`` adds a
+    list of floats (``Ecosystem`` normalises with it): ``0 + x_0``, then one element after
+    another — plainly before Python 3.12, with Neumaier's compensation from 3.12 on."""
+    values = np.moveaxis(values, axis, 0)
+    total = 0.0 + values[0]
     if sys.version_info < (3, 12):
-        for j in range(1, values.shape[-1]):
-            total = total + values[..., j]
+        for j in range(1, len(values)):
+            total = total + values[j]
         return total
     low = np.zeros_like(total)
-    for j in range(1, values.shape[-1]):
-        x = values[..., j]
+    for j in range(1, len(values)):
+        x = values[j]
         high = total + x
         low = low + np.where(np.abs(total) >= np.abs(x), (total - high) + x, (x - high) + total)
         total = high
