@@ -272,7 +272,7 @@ class _Context:
         #: per roster (its key without δ): whether some entry takes δ as a parameter
         self.reads_continuation: dict[Hashable, bool] = {}
         self.tokens: dict[Hashable, int] = {}
-        self.entries: dict[Hashable, pd.DataFrame] = {}
+        self.resolved: dict[Hashable, list] = {}  # per roster (its key without δ)
 
     def token(self, key: Hashable) -> int:
         """A small number for a large key (equal keys, equal numbers): cells are grouped by
@@ -338,14 +338,12 @@ class _Context:
                 return None, noisy
             forms.append((a, b))
             discounts.append((specs[i].discount, specs[j].discount))
-        # the entries frame reads the roster as written and these fields of the specs (the
-        # same for every δ unless a label changed with it): built once
-        described = (players[:1] + players[2:],
-                     tuple((s.index, s.label, s.strategy_name, s.origin, s.club, s.role,
-                            s.discount, s.count) for s in specs))
-        if described not in self.entries:
-            self.entries[described] = entries_frame(config, specs)
-        entries = self.entries[described]
+        # the entries frame reads the specs and the roster as resolved() writes it, which δ does
+        # not change: resolved once per roster
+        roster = players[:1] + players[2:]
+        if roster not in self.resolved:
+            self.resolved[roster] = config.resolved()["roster"]
+        entries = entries_frame(_Resolved(config, self.resolved[roster]), specs)
         labels = [s.label for s in specs]
         structure = tuple((self._structure(a), self._structure(b)) for a, b in forms)
         layout_key = (tuple(the_plan.pairs), tuple(labels))
@@ -388,6 +386,20 @@ class _Context:
             self.structures[id(form)] = (form.n_states, form.initial.tobytes(),
                                          form.transition.tobytes())
         return self.structures[id(form)]
+
+
+class _Resolved:
+    """A config whose ``resolved()`` is its roster alone, given (the rest of the config is read
+    through): for :func:`tournaments.pipeline.entries_frame`, which reads only the roster."""
+
+    def __init__(self, config, roster: list) -> None:
+        self._config, self._roster = config, roster
+
+    def resolved(self) -> dict:
+        return {"roster": self._roster}
+
+    def __getattr__(self, name: str):
+        return getattr(self._config, name)
 
 
 class _Reads(dict):
