@@ -143,3 +143,21 @@ def test_exact_pairs_alone_make_the_general_paths_frame(keys, counted, discounte
     general = tables._all_pairs(pd.DataFrame(), LABELS, rows, counted, keys, columns)
     pd.testing.assert_frame_equal(branch, general, check_exact=True)
     assert list(branch.columns) == columns and len(branch) == len(rows)
+
+
+def test_group_means_in_one_pass_are_the_columns_means():
+    """The groupby's mean of a frame without missing values in one pass against column by
+    column, bit for bit, with groups in and out of order; a column with a missing value is
+    averaged without it."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(rng.normal(size=(3000, 4)) * 10.0 ** rng.integers(-3, 4, (3000, 4)),
+                         columns=list("abcd"))
+    for group in (np.repeat(np.arange(300), 10), rng.integers(0, 50, 3000)):
+        one = tables.group_means(frame, group, by_column=False)
+        each = tables.group_means(frame, group, by_column=True)
+        assert tables.group_means(frame, group).equals(one)
+        np.testing.assert_array_equal(one.to_numpy(), each.to_numpy())
+        assert list(one.index) == list(pd.unique(group))
+    frame.iloc[3, 1] = np.nan
+    means = tables.group_means(frame, np.repeat(np.arange(300), 10))
+    assert means.iloc[0, 1] == pytest.approx(frame.iloc[[0, 1, 2, 4, 5, 6, 7, 8, 9], 1].mean())

@@ -44,8 +44,9 @@ Public API
     ρ for one 2×2 game; ρ (or log ρ) for every ordered pair of a k×k roster at once.
 :func:`transition_matrix`, :func:`stationary_ranking`
     The small-mutation-limit chain and its stationary distribution.
-:func:`invasion_summary`, :func:`ranking_sensitivity`
-    Per-strategy survival measures; the ranking over a range of selection intensities.
+:func:`invasion_summary`, :func:`invasion_counts`, :func:`ranking_sensitivity`
+    Per-strategy survival measures (as a table, as arrays); the ranking over a range of
+    selection intensities.
 :func:`ecological_dynamics`, :func:`ecology_frame`
     Replicator shares over generations, as an array and as tidy rows.
 
@@ -487,17 +488,14 @@ def invasion_summary(
     rho = _square(fixation, "fixation", batch=True)
     if rho.ndim > 3:
         raise ValueError(f"fixation must be (k, k) or (B, k, k), got shape {rho.shape}")
-    n = _check_population_size(population_size)
     k = rho.shape[-1]
     names = _labels(labels, k)
-    beats = rho > (1.0 / n) * (1.0 + NEUTRAL_RTOL)
-    beats[..., np.arange(k), np.arange(k)] = False
-    weight = stationary_ranking(rho, n)
+    invades, resists, weight = invasion_counts(rho, population_size)
     frame = pd.DataFrame({
         "strategy": np.tile(np.asarray(names, dtype=object), rho.shape[0]) if rho.ndim == 3
         else names,
-        "invades": beats.sum(axis=-1).astype(int).ravel(),
-        "resists": (k - 1 - beats.sum(axis=-2)).astype(int).ravel(),
+        "invades": invades.ravel(),
+        "resists": resists.ravel(),
         "stationary_weight": weight.ravel(),
     })
     if rho.ndim == 3:
@@ -505,6 +503,19 @@ def invasion_summary(
     frame["stationary_rank"] = tie_ranks(frame["stationary_weight"],
                                          frame["batch"] if rho.ndim == 3 else None)
     return frame
+
+
+def invasion_counts(fixation: np.ndarray,
+                    population_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`invasion_summary`'s numbers as arrays of shape (..., k): how many others each
+    strategy invades, how many it resists, and its stationary weight."""
+    rho = _square(fixation, "fixation", batch=True)
+    n = _check_population_size(population_size)
+    k = rho.shape[-1]
+    beats = rho > (1.0 / n) * (1.0 + NEUTRAL_RTOL)
+    beats[..., np.arange(k), np.arange(k)] = False
+    return (beats.sum(axis=-1).astype(int), (k - 1 - beats.sum(axis=-2)).astype(int),
+            stationary_ranking(rho, n))
 
 
 def ranking_sensitivity(

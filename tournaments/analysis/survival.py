@@ -90,7 +90,9 @@ class _Selection:
     payoffs: np.ndarray  # (..., k, k) net payoff per round
     cooperation: np.ndarray  # (..., k, k)
     fixation: np.ndarray  # (..., k, k)
-    ranking: pd.DataFrame  # evolution.invasion_summary's table (per batch member)
+    invades: np.ndarray  # (..., k): evolution.invasion_counts
+    resists: np.ndarray  # (..., k)
+    weight: np.ndarray  # (..., k): the stationary distribution
     shares: np.ndarray  # (..., generations + 1, k)
 
 
@@ -115,12 +117,12 @@ def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
     n = evolution_config.population_size
     w = evolution_config.selection_intensity
     rho = evolution.fixation_matrix(payoffs, n, w)
-    ranking = evolution.invasion_summary(rho, n, labels)
+    invades, resists, weight = evolution.invasion_counts(rho, n)
     shares = evolution.ecological_dynamics(payoffs, counts, evolution_config.generations,
                                            fitness=partial(evolution.fitness,
                                                            selection_intensity=w))
     return _Selection(labels=labels, payoffs=payoffs, cooperation=cooperation, fixation=rho,
-                      ranking=ranking, shares=shares)
+                      invades=invades, resists=resists, weight=weight, shares=shares)
 
 
 def _table(found: _Selection, summary: pd.DataFrame, entries: pd.DataFrame,
@@ -139,17 +141,17 @@ def _table(found: _Selection, summary: pd.DataFrame, entries: pd.DataFrame,
         return np.append(summary[column].to_numpy(dtype=float), np.nan)[row]
 
     strategy = entries["strategy"] if keys else pd.Series(labels)
-    weight = found.ranking["stationary_weight"].to_numpy()
+    weight = found.weight.ravel()
     table = pd.DataFrame({
-        **{key: entries[key].to_numpy() for key in keys},
-        "strategy": strategy.to_numpy() if keys else labels,
+        **{key: entries[key].array for key in keys},
+        "strategy": strategy.array if keys else labels,
         "stationary_weight": weight,
         "tournament_payoff": tournament("mean_payoff"),
         "cooperation_rate": tournament("cooperation_rate"),
         "self_cooperation_rate": np.diagonal(found.cooperation, axis1=-2, axis2=-1).ravel(),
         "ecological_share": found.shares[..., -1, :].ravel(),
-        "invades": found.ranking["invades"].to_numpy(),
-        "invaded_by": len(labels) - 1 - found.ranking["resists"].to_numpy(),
+        "invades": found.invades.ravel(),
+        "invaded_by": len(labels) - 1 - found.resists.ravel(),
     })
     # per tournament (in the order they first appear): by weight, tied weights by label
     batch = batch_index(table, keys) if keys else np.zeros(len(table), dtype=np.int64)
@@ -202,7 +204,7 @@ def survival_analysis(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd
     sensitivity = evolution.ranking_sensitivity(payoffs, n, usable, labels)
 
     final = found.shares[-1]
-    weight = found.ranking["stationary_weight"].to_numpy()
+    weight = found.weight
     population = pd.DataFrame({
         "measure": ["stationary_cooperation_rate", "ecological_cooperation_rate",
                     "population_size", "selection_intensity"],

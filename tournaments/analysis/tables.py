@@ -72,9 +72,16 @@ def round_floats(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
     out = frame.copy(deep=False)
     for column in out.columns:
         if pd.api.types.is_float_dtype(out[column]):
-            out[column] = round_significant(out[column].to_numpy(dtype=float, na_value=np.nan),
-                                            digits)
+            out[column] = _rounded(out[column], digits)
     return out
+
+
+def _rounded(column: pd.Series, digits: int = DIGITS):
+    """A column's values as a table holds them: floats rounded to ``digits`` significant
+    digits, other values as they are."""
+    if pd.api.types.is_float_dtype(column):
+        return round_significant(column.to_numpy(dtype=float, na_value=np.nan), digits)
+    return column.array
 
 
 #: Powers of ten that are exact doubles (10**22 is the largest).
@@ -89,16 +96,16 @@ def round_significant(values, digits: int = DIGITS) -> np.ndarray:
 
     Vectorised and exact: ``|x|·10^k`` (``k`` putting ``digits`` digits before the point, an
     exact power of ten, one rounding) is within ``10^digits·2^-53`` of the exact product (1e-4
-    for 12 digits), so farther than ``max(1e-3, 8·10^digits·2^-53)`` from a
-    half-integer its nearest integer ``m`` is the correctly rounded decimal, and ``m / 10^k``
-    (or ``m·10^−k``) is one correctly rounded operation on exact operands: the double Python's
+    for 12 digits), so farther than twice that from a half-integer its nearest integer ``m``
+    is the correctly rounded decimal, and ``m / 10^k`` (or ``m·10^−k``) is one correctly
+    rounded operation on exact operands: the double Python's
     formatting and parsing give. The rest — near a tie (dyadic values such as 1001/8192 are
     exact ties), ``|k| > 22``, zeros, NaN and infinities — is formatted by Python itself.
     Elements are taken :data:`_ROUND_BLOCK` at a time (each element's arithmetic is the same).
     """
     x = np.array(values, dtype=float, copy=True)
     flat = x.reshape(-1)  # a view: x is a fresh contiguous array
-    tie = max(1e-3, 10.0 ** digits * 2.0 ** -50)
+    tie = 10.0 ** digits * 2.0 ** -52  # twice the product's largest rounding error
     low, high = 10.0 ** (digits - 1), 10.0 ** digits - 1
     hard = []
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -208,15 +215,13 @@ def _exact_pairs(exact: pd.DataFrame, order: list[str], counted: set | None,
     frame the general path makes of them (tests/test_tables.py compares the two), built in one
     pass instead of through its intermediate tables."""
     flags, rows = _place(exact, order, counted, keys)
-    n = len(exact)
-    nan = np.full(n, np.nan)
+    if rows is not None:
+        exact, flags = exact.take(rows), flags[rows]
+    nan = np.full(len(exact), np.nan)
     made = {"counted": flags, "engine": "exact", "repetitions": pd.NA, "rounds": pd.NA,
             "wins": pd.NA, "ci_low": nan, "ci_high": nan, "se": nan, "skewness": nan,
-            "dof": nan}
-    table = pd.DataFrame({c: made[c] if c in made else exact[c].array for c in columns})
-    if rows is not None:
-        table = table.take(rows).reset_index(drop=True)
-    return round_floats(table)
+            "dof": nan}  # rounded as they are
+    return pd.DataFrame({c: made[c] if c in made else _rounded(exact[c]) for c in columns})
 
 
 def _place(table: pd.DataFrame, order: list[str], counted: set | None,
@@ -394,9 +399,8 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
     def any_of(flags: np.ndarray) -> np.ndarray:  # per entry: whether a row of its group has
         return per_entry(np.bincount(group[flags], minlength=size) > 0, False)
 
-    # the means aggregate in the groupby's compiled code (its order of summation)
-    table = pairwise[means].take(rows).groupby(group, sort=False).agg(
-        **{c: (c, "mean") for c in means}).reindex(place).reset_index(drop=True)
+    table = group_means(pairwise[means].take(rows), group).reindex(place)
+    table = table.reset_index(drop=True)
     table["opponents"] = per_entry(np.bincount(group, minlength=size), 0)
     se, skewness, dof = (pairwise[c].to_numpy(dtype=float)[rows]
                          for c in ("se", "skewness", "dof"))
@@ -406,7 +410,8 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
     sim, ex = any_of(simulated), any_of(~simulated)
     complete = any_of(contest) & ~any_of(contest & ~simulated)
     table["wins"] = pd.arrays.IntegerArray(per_entry(wins, 0), ~complete)
-    table["engine"] = np.select([sim & ex, sim, ex], ["mixed", "simulate", "exact"], None)
+    table["engine"] = pd.array(["mixed", "simulate", "exact"], dtype="str").take(
+        np.select([sim & ex, sim, ex], [0, 1, 2], -1), allow_fill=True)  # −1: none
     table["ci_low"], table["ci_high"] = _bounds(table)
     # tournaments in the entries' order, each ranked by net payoff (two populations each on
     # its own, roles in the order they first appear), tied rows in the labels' order
@@ -433,25 +438,43 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         else table[c] for c in columns + extra}))
 
 
+def group_means(frame: pd.DataFrame, group: np.ndarray, *,
+                by_column: bool | None = None) -> pd.DataFrame:
+    """Each column's mean over the rows of each group (the groups as a groupby orders them,
+    as it computes them: in its compiled code, with its order of summation). A frame without
+    missing values is aggregated in one pass; with some, column by column, as the groupby's
+    method for a column depends on whether that column has any (``by_column``: force one
+    way; tests/test_tables.py shows the two agree)."""
+    if by_column is None:
+        by_column = bool(frame.isna().to_numpy().any())
+    grouped = frame.groupby(group, sort=False)
+    return grouped.agg(**{c: (c, "mean") for c in frame}) if by_column else grouped.mean()
+
+
 def row_codes(left: Sequence[pd.Series],
               right: Sequence[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
     """Rows of two frames identified by their values in matching columns (``left[i]`` with
-    ``right[i]``): each left row's code, 0, 1, ... in the order the distinct rows first appear
-    (−1 with a missing value, which a groupby drops), and each right row's code among them
-    (−1: no equal left row)."""
+    ``right[i]``): each left row's code, a small non-negative number, equal for equal rows (−1
+    with a missing value, which a groupby drops), and each right row's code among them (−1: no
+    equal left row)."""
     code_left = np.zeros(len(left[0]), dtype=np.int64)
     code_right = np.zeros(len(right[0]), dtype=np.int64)
+    span = 1  # codes lie in [0, span)
     for a, b in zip(left, right, strict=True):
         part_left, values = pd.factorize(a)  # −1: missing
         part_right = pd.Index(values).get_indexer(b)
         n = len(values)
-        joint_left = np.where((code_left < 0) | (part_left < 0), -1, code_left * n + part_left)
-        joint_right = np.where((code_right < 0) | (part_right < 0), -1,
-                               code_right * n + part_right)
-        present = joint_left >= 0
-        code_left = np.full(len(joint_left), -1, dtype=np.int64)
-        code_left[present], uniques = pd.factorize(joint_left[present])
-        code_right = pd.Index(uniques).get_indexer(joint_right)
+        code_left = np.where((code_left < 0) | (part_left < 0), -1, code_left * n + part_left)
+        code_right = np.where((code_right < 0) | (part_right < 0), -1,
+                              code_right * n + part_right)
+        span *= max(n, 1)
+        if span > 4 * len(code_left) + 64:  # numbered afresh, before the products grow
+            present = code_left >= 0
+            joint_left, joint_right = code_left, code_right
+            code_left = np.full(len(joint_left), -1, dtype=np.int64)
+            code_left[present], uniques = pd.factorize(joint_left[present])
+            code_right = pd.Index(uniques).get_indexer(joint_right)
+            span = len(uniques)
     return code_left, code_right
 
 

@@ -573,7 +573,7 @@ def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple
     member = np.arange(len(batch))  # the batch key: a cell's place in the batch
     rows = np.tile(np.arange(len(layout)), len(batch))
     exact_rows = pd.DataFrame(quantities.reshape(-1, len(exact.COLUMNS)),
-                              columns=list(exact.COLUMNS))  # one block, not copied
+                              columns=list(exact.COLUMNS), copy=False)  # one block, no copy
     exact_rows.insert(0, "_cell", np.repeat(member, len(layout)))
     for position, name in ((1, "player"), (2, "opponent")):
         labels = pd.array([row[position - 1] for row in layout], dtype="str")
