@@ -68,8 +68,9 @@ def play_pair(task: PairTask) -> np.ndarray:
     for rep in range(task.repetitions):
         players = (task.row.make(), task.col.make())
         seed = derive_seed(task.root_seed, "match", task.row.label, task.col.label, rep)
+        # the players are fresh: axelrod's reset would build each a second time (its __init__)
         match = axl.Match(players, turns=task.turns, prob_end=prob_end, game=axl_game,
-                          noise=task.noise, seed=seed)
+                          noise=task.noise, seed=seed, reset=False)
         match.play()
         out[rep] = score(task.game, match.result, players, (task.row, task.col),
                          task.transfer_efficiency)
