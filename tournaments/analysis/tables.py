@@ -133,7 +133,7 @@ def round_significant(values, digits: int = DIGITS) -> np.ndarray:
             rounded = whole / power
             if down.any():
                 rounded[down] = whole[down] * power_down
-            block[easy] = np.copysign(rounded[easy], block[easy])
+            np.copyto(block, np.copysign(rounded, block, out=rounded), where=easy)
             left = todo & ~easy
             if left.any():
                 hard.append(start + np.flatnonzero(left))
