@@ -633,13 +633,10 @@ def ecological_dynamics(
     shares = np.ascontiguousarray(np.moveaxis(x, -1, 0))
     history = np.empty((int(generations) + 1, k, *batch))
     history[0] = shares
-    terms = np.empty_like(against)
     for t in range(int(generations)):
-        np.multiply(against, shares[:, None], out=terms)  # [j, i, ...]: payoffs[i, j]·x_j
-        # Σ_j payoffs[i, j]·x_j in axelrod's order: a reduction over the first axis adds
-        # terms[0], terms[1], ... one after another; + 0.0 as a sum from 0.0 starts
-        u = np.add.reduce(terms, axis=0)
-        u += 0.0
+        # Σ_j payoffs[i, j]·x_j from 0.0, term after term in axelrod's order (the einsum adds
+        # each product, rounded, to the running sums: its loop runs along the batch)
+        u = np.einsum("ji...,j...->i...", against, shares)
         f = np.asarray(rate(u), dtype=float)
         if np.any(f < 0):
             f, u = np.moveaxis(f, 0, -1), np.moveaxis(u, 0, -1)

@@ -76,12 +76,17 @@ def round_floats(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
     return out
 
 
-def _rounded(column: pd.Series, digits: int = DIGITS):
-    """A column's values as a table holds them: floats rounded to ``digits`` significant
-    digits, other values as they are."""
-    if pd.api.types.is_float_dtype(column):
-        return round_significant(column.to_numpy(dtype=float, na_value=np.nan), digits)
-    return column.array
+def _rounded(column, digits: int = DIGITS):
+    """A column's values (a Series or an array) as a table holds them: floats rounded to
+    ``digits`` significant digits, other values as they are."""
+    values = column.array if isinstance(column, pd.Series) else column
+    if not pd.api.types.is_float_dtype(values.dtype):
+        return values
+    if isinstance(values.dtype, np.dtype):  # NumPy's floats (missing values are NaN)
+        values = np.asarray(values)
+    else:  # a nullable float array
+        values = values.to_numpy(dtype=float, na_value=np.nan)
+    return round_significant(values, digits)
 
 
 #: Powers of ten that are exact doubles (10**22 is the largest).
@@ -253,12 +258,13 @@ def _ascending(keys: list[np.ndarray]) -> bool:
     return True
 
 
-def _bounds(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _bounds(table) -> tuple[np.ndarray, np.ndarray]:
     """:func:`tournaments.analysis.intervals.bounds` of a table's rows (NET and its sampling
-    statistics), computed for the rows with a standard error only: the others' are NaN."""
-    estimate, se, skewness, dof = (table[c].to_numpy(dtype=float)
+    statistics; a frame or a mapping of columns), computed for the rows with a standard error
+    only: the others' are NaN."""
+    estimate, se, skewness, dof = (np.asarray(table[c], dtype=float)
                                    for c in (NET, "se", "skewness", "dof"))
-    low, high = np.full(len(table), np.nan), np.full(len(table), np.nan)
+    low, high = np.full(len(se), np.nan), np.full(len(se), np.nan)
     sampled = np.isfinite(se)
     if sampled.any():
         low[sampled], high[sampled] = intervals.bounds(estimate[sampled], se[sampled],
@@ -399,8 +405,9 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
     def any_of(flags: np.ndarray) -> np.ndarray:  # per entry: whether a row of its group has
         return per_entry(np.bincount(group[flags], minlength=size) > 0, False)
 
-    table = group_means(pairwise[means].take(rows), group).reindex(place)
-    table = table.reset_index(drop=True)
+    averaged = group_means(pairwise[means].take(rows), group).reindex(place)
+    table = {c: averaged[c].to_numpy() if averaged[c].dtype == float else averaged[c].array
+             for c in means}
     table["opponents"] = per_entry(np.bincount(group, minlength=size), 0)
     se, skewness, dof = (pairwise[c].to_numpy(dtype=float)[rows]
                          for c in ("se", "skewness", "dof"))
@@ -422,7 +429,7 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
         role = np.append(pd.Series(found).map(roles).to_numpy(dtype=float), np.nan)[named]
     else:
         roles, role = {"": 0}, np.zeros(len(entries))
-    net = table[NET].to_numpy(dtype=float)
+    net = np.asarray(table[NET], dtype=float)
     order = np.lexsort((sort_key(entries["strategy"]), -net, role, batch))
     rates = ["cooperation_rate", "mutual_cooperation_rate"]
     money = [c for c in NAMES if c not in rates]
@@ -430,12 +437,10 @@ def summary_table(pairwise: pd.DataFrame, entries: pd.DataFrame, *,
                *[c for c in (DISCOUNTED,) if c in means], *rates, "wins", *money,
                "opponents", "engine"]
     extra = [c for c in entries.columns if c not in columns]
-    described = entries.take(order).reset_index(drop=True)  # the entries' own columns
-    table = table.take(order).reset_index(drop=True)
-    ranks = tie_ranks(net[order], batch[order] * len(roles) + role[order])
-    return round_floats(pd.DataFrame({
-        c: ranks if c == "rank" else described[c] if c in (*keys, "strategy", *extra)
-        else table[c] for c in columns + extra}))
+    table["rank"] = tie_ranks(net[order], batch[order] * len(roles) + role[order])
+    return pd.DataFrame({  # the entries' own columns, then the table's, in ranking order
+        c: _rounded(entries[c].take(order)) if c in (*keys, "strategy", *extra)
+        else table[c] if c == "rank" else _rounded(table[c][order]) for c in columns + extra})
 
 
 def group_means(frame: pd.DataFrame, group: np.ndarray, *,

@@ -611,23 +611,29 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     # run_cell's merge of the survival columns into the summary (every row has its match)
     where, place = row_codes([survival["_cell"], survival["strategy"]],
                              [summary["_cell"], summary["strategy"]])
-    row = np.full(len(survival) + 1, -1)
+    row = np.full(int(where.max(initial=-1)) + 2, -1)
     row[where] = np.arange(len(survival))
     frame = summary.assign(**{c: survival[c].array.take(row[place], allow_fill=True)
                               for c in kept})  # −1 (none): missing, as the merge leaves it
-    ids = np.array([t.cell.id for t in batch], dtype=object)
-    frame.insert(0, "cell", ids[frame.pop("_cell").to_numpy()])
+    ids = pd.array([t.cell.id for t in batch], dtype="str")
+    frame.insert(0, "cell", ids.take(frame.pop("_cell").to_numpy()))
     body = tuple(c for c in frame.columns if c != "cell")
-    columns, paths = {}, {}
+    columns, paths, params = {}, {}, []
     for t in batch:
         for path, _ in t.cell.params:
             paths.setdefault(path)
         columns[t.cell.id] = ("cell", *(p for p, _ in t.cell.params), *body)
+        params.append(dict(t.cell.params))
     for position, path in enumerate(paths, start=1):
         # each cell's value, a float rounded as the cell's own (float) column is written
-        cell_values = np.array([dict(t.cell.params).get(path) for t in batch], dtype=object)
+        cell_values = np.array([p.get(path) for p in params], dtype=object)
         floats = np.array([isinstance(v, float) for v in cell_values], dtype=bool)
-        if floats.any():
-            cell_values[floats] = round_significant(cell_values[floats].astype(float)).tolist()
-        frame.insert(position, path, pd.Series(np.repeat(cell_values, k).tolist()))
+        if floats.all():  # a float column, as a list of floats makes it
+            value = pd.Series(np.repeat(round_significant(cell_values.astype(float)), k))
+        else:
+            if floats.any():
+                cell_values[floats] = round_significant(
+                    cell_values[floats].astype(float)).tolist()
+            value = pd.Series(np.repeat(cell_values, k).tolist())
+        frame.insert(position, path, value)
     return frame, columns
