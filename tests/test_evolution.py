@@ -121,6 +121,18 @@ def test_resident_fitness_read_from_the_mirror_is_the_computed_one(monkeypatch):
         np.testing.assert_array_equal(log_fixation_matrix(p, n, w, rule=r), log_rho)
 
 
+def test_row_sum_adds_as_numpy_adds_a_row():
+    """The fixations' sums over mutant counts, taken along the first axis, give each column
+    the bits NumPy's sum gives the same values laid out as a contiguous row."""
+    from tournaments.analysis.evolution import _row_sum
+
+    rng = np.random.default_rng(8)
+    for n in [*range(1, 40), 64, 127, 128, 129, 200, 257, 999]:
+        values = rng.normal(size=(n, 3, 5)) * 10.0 ** rng.integers(-8, 8, (n, 3, 5))
+        np.testing.assert_array_equal(_row_sum(values),
+                                      np.ascontiguousarray(np.moveaxis(values, 0, -1)).sum(-1))
+
+
 def test_tft_against_defector_by_hand():
     # N = 2: one of each, π_mut = a_ij, π_res = a_ji: ρ = f_mut / (f_mut + f_res).
     # w = 1: D invading TFT: 1.8 / (1.8 + 0.8) = 9/13.

@@ -213,7 +213,8 @@ def _whole_matrices(sub: np.ndarray, n: int, w: float, rule: str, first: int,
 
     The arrays are laid out mutants-count first and matrices last, ``[m − 1, i, j, b]``, so
     that every operation runs along long rows; the sums over m are taken in the order of a
-    sum along a row of m values, as the row-block path takes them. The residents' values are
+    sum along a row of m values (:func:`_row_sum`), as the row-block path takes them. The
+    residents' values are
     read off the mutants': π_res(i, j, m) is π_mut(j, i, N − m) bit for bit (the same two
     products, added in the other order).
     """
@@ -225,16 +226,41 @@ def _whole_matrices(sub: np.ndarray, n: int, w: float, rule: str, first: int,
         steps = w * (pi_mut.swapaxes(1, 2)[::-1] - pi_mut)
     else:
         f_mut = fitness(pi_mut, w)
-        if np.any(f_mut <= 0):  # every resident fitness is also a mutant fitness
+        if f_mut.min() <= 0:  # every resident fitness is also a mutant fitness
             _not_positive(f_mut.transpose(3, 1, 2, 0), "mutant", first, 0, batch, w, n)
         log_mut = np.log(f_mut)
         steps = log_mut.swapaxes(1, 2)[::-1] - log_mut
     np.cumsum(steps, axis=0, out=steps)
     top = np.maximum(steps.max(axis=0), 0.0)
     steps -= top
-    rows = np.ascontiguousarray(np.moveaxis(np.exp(steps, out=steps), 0, -1))  # [i, j, b, m]
-    total = np.exp(-top) + rows.sum(axis=-1)
+    total = np.exp(-top) + _row_sum(np.exp(steps, out=steps))
     return np.moveaxis(top, -1, 0), np.moveaxis(total, -1, 0)
+
+
+def _row_sum(values: np.ndarray) -> np.ndarray:
+    """``values.sum(axis=0)`` added in the order NumPy adds a contiguous row (its pairwise
+    summation: eight running sums over blocks of eight, combined as a tree, then the rest one
+    by one; halves of a longer row summed apart), elementwise along the other axes: the
+    numbers a sum along each row of ``np.moveaxis(values, 0, -1)`` gives, without moving the
+    axis (tests/test_evolution.py compares them)."""
+    n = len(values)
+    if n < 8:
+        total = values[0].copy()
+        for i in range(1, n):
+            total += values[i]
+        return total
+    if n <= 128:
+        r = values[:8].copy()
+        full = n - n % 8
+        for i in range(8, full, 8):
+            r += values[i:i + 8]
+        total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for i in range(full, n):
+            total += values[i]
+        return total
+    half = n // 2
+    half -= half % 8
+    return _row_sum(values[:half]) + _row_sum(values[half:])
 
 
 def _not_positive(f: np.ndarray, who: str, first: int, start: int, batch: tuple, w: float,
