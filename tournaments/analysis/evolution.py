@@ -230,7 +230,8 @@ def _whole_matrices(sub: np.ndarray, n: int, w: float, rule: str, first: int,
             _not_positive(f_mut.transpose(3, 1, 2, 0), "mutant", first, 0, batch, w, n)
         log_mut = np.log(f_mut)
         steps = log_mut.swapaxes(1, 2)[::-1] - log_mut
-    np.cumsum(steps, axis=0, out=steps)
+    for i in range(1, len(steps)):  # the cumulative sums over m, one after another
+        steps[i] += steps[i - 1]
     top = np.maximum(steps.max(axis=0), 0.0)
     steps -= top
     total = np.exp(-top) + _row_sum(np.exp(steps, out=steps))
@@ -243,6 +244,10 @@ def _row_sum(values: np.ndarray) -> np.ndarray:
     by one; halves of a longer row summed apart), elementwise along the other axes: the
     numbers a sum along each row of ``np.moveaxis(values, 0, -1)`` gives, without moving the
     axis (tests/test_evolution.py compares them)."""
+    return 0.0 + _pairwise(values)  # the reduction starts from 0.0 (a sum of −0.0 is 0.0)
+
+
+def _pairwise(values: np.ndarray) -> np.ndarray:
     n = len(values)
     if n < 8:
         total = values[0].copy()
@@ -260,7 +265,7 @@ def _row_sum(values: np.ndarray) -> np.ndarray:
         return total
     half = n // 2
     half -= half % 8
-    return _row_sum(values[:half]) + _row_sum(values[half:])
+    return _pairwise(values[:half]) + _pairwise(values[half:])
 
 
 def _not_positive(f: np.ndarray, who: str, first: int, start: int, batch: tuple, w: float,
@@ -403,14 +408,15 @@ def _gth_log(log_rates: np.ndarray) -> np.ndarray:
     Grassmann–Taksar–Heyman state reduction carried out in log space: every step is a sum of
     non-negative terms (a log-add-exp), so no cancellation occurs and tiny rates keep their
     relative precision. O(k³/3) log-add-exps; k = 100 takes a few milliseconds. Leading axes
-    are a stack of chains, each reduced as it would be alone.
+    are a stack of chains, each reduced as it would be alone (laid out last, so that every
+    operation runs along the stack; each reduction adds its terms in the same order).
     """
-    q = log_rates.copy()
-    k = q.shape[-1]
+    q = np.ascontiguousarray(np.moveaxis(log_rates, (-2, -1), (0, 1)))  # [from, to, ...]
+    k = q.shape[0]
     idx = np.arange(k)
-    q[..., idx, idx] = -np.inf
+    q[idx, idx] = -np.inf
     for n in range(k - 1, 0, -1):
-        out = np.logaddexp.reduce(q[..., n, :n], axis=-1)  # log rate of leaving n for 0..n-1
+        out = np.logaddexp.reduce(q[n, :n], axis=0)  # log rate of leaving n for 0..n-1
         if not np.all(np.isfinite(out)):
             raise ValueError(
                 "the small-mutation chain is reducible: after eliminating the states above it, "
@@ -418,14 +424,14 @@ def _gth_log(log_rates: np.ndarray) -> np.ndarray:
                 "(fixation probabilities 0), so no unique ranking was found; if the zeros are "
                 "float underflow (ρ < 1e-308), pass log_fixation_matrix(...) with log=True"
             )
-        q[..., :n, n] -= out[..., None]
-        q[..., :n, :n] = np.logaddexp(q[..., :n, :n], q[..., :n, n, None] + q[..., n, None, :n])
-    log_pi = np.full(q.shape[:-1], -np.inf)
-    log_pi[..., 0] = 0.0
+        q[:n, n] -= out
+        q[:n, :n] = np.logaddexp(q[:n, :n], q[:n, n, None] + q[n, None, :n])
+    log_pi = np.full(q.shape[1:], -np.inf)
+    log_pi[0] = 0.0
     for n in range(1, k):
-        log_pi[..., n] = np.logaddexp.reduce(log_pi[..., :n] + q[..., :n, n], axis=-1)
-    log_pi -= np.logaddexp.reduce(log_pi, axis=-1)[..., None]
-    return np.exp(log_pi)
+        log_pi[n] = np.logaddexp.reduce(log_pi[:n] + q[:n, n], axis=0)
+    log_pi -= np.logaddexp.reduce(log_pi, axis=0)
+    return np.moveaxis(np.exp(log_pi), 0, -1)
 
 
 def stationary_ranking(

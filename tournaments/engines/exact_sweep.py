@@ -568,8 +568,8 @@ def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple
     # pairwise_frame's values: a seat's own, or a self-play pair's mean over both (v.mean())
     quantities = values[:, pair, np.maximum(seat, 0)]  # (cells, rows, columns)
     mean = np.flatnonzero(seat < 0)
-    quantities[:, mean] = np.ascontiguousarray(
-        values[:, pair[mean]].swapaxes(-1, -2)).mean(axis=-1)
+    both = values[:, pair[mean]]  # v.mean() of two values: their sum from 0.0, halved
+    quantities[:, mean] = (0.0 + (both[:, :, 0] + both[:, :, 1])) / 2
     member = np.arange(len(batch))  # the batch key: a cell's place in the batch
     rows = np.tile(np.arange(len(layout)), len(batch))
     exact_rows = pd.DataFrame(quantities.reshape(-1, len(exact.COLUMNS)),
