@@ -257,7 +257,15 @@ class _Tournament:
     roster: _Roster
     table_key: Hashable
     solve_key: Hashable
-    values: np.ndarray | None = None  # (pairs, 2, len(exact.COLUMNS))
+    row: tuple  # its form set and δ: the pairs a solver call solves for it, at its δ
+    #: its pairs' values: (array of a solver call, its noise's index, its first pair); the
+    #: values, shape (pairs, 2, len(exact.COLUMNS)), are ``array[noise, first:first + pairs]``
+    origin: tuple | None = None
+
+    @property
+    def values(self) -> np.ndarray:
+        array, noise, first = self.origin
+        return array[noise, first:first + len(self.roster.forms)]
 
 
 class _Context:
@@ -308,7 +316,8 @@ class _Context:
             cell=cell, roster=roster,
             table_key=(roster.table_key, evolution.population_size,
                        evolution.selection_intensity, evolution.generations),
-            solve_key=(roster.solve_key, match.turns, config.transfer_efficiency))
+            solve_key=(roster.solve_key, match.turns, config.transfer_efficiency),
+            row=(roster.forms_key, match.continuation))
 
     def _roster(self, config) -> tuple[_Roster | None, bool]:
         """A roster's shared parts (``None`` if some pair has no exact form, as
@@ -487,7 +496,7 @@ def _solve(batch: list[_Tournament]) -> None:
             continue
         # a call solves each of its rows (form set and δ: the pairs, each at its own δ) at each
         # of its noises; split when that is far more than the cells it serves
-        rows = {_row(t) for t in group}
+        rows = {t.row for t in group}
         noises = {t.cell.config.match.noise for t in group}
         parts = [group]
         if len(rows) * len(noises) > _MAX_WASTE * len(group):
@@ -495,16 +504,11 @@ def _solve(batch: list[_Tournament]) -> None:
             by_noise = len(noises) <= len(rows)
             by_value: dict[Hashable, list[_Tournament]] = {}
             for t in group:
-                by_value.setdefault(t.cell.config.match.noise if by_noise else _row(t),
+                by_value.setdefault(t.cell.config.match.noise if by_noise else t.row,
                                     []).append(t)
             parts = list(by_value.values())
         for part in parts:
             _solve_calls(part)
-
-
-def _row(t: _Tournament) -> tuple:
-    """A tournament's form set and δ: the pairs a solver call solves for it, at its δ."""
-    return t.roster.forms_key, t.cell.config.match.continuation
 
 
 def _solve_calls(members: list[_Tournament]) -> None:
@@ -516,11 +520,10 @@ def _solve_calls(members: list[_Tournament]) -> None:
     discounts: list[float] = []
     pairs: list[tuple[int, int]] = []
     deltas: list[float] = []
-    rows: dict[tuple, slice] = {}
-    keys = [_row(t) for t in members]
-    for t, key in zip(members, keys, strict=True):
+    rows: dict[tuple, int] = {}  # each row's first pair
+    for t in members:
         r = t.roster
-        if key in rows:
+        if t.row in rows:
             continue
         start = len(pairs)
         for (a, b), (da, db), alone in zip(r.forms, r.discounts, r.selves, strict=True):
@@ -534,7 +537,7 @@ def _solve_calls(members: list[_Tournament]) -> None:
                 ids.append(k)
             pairs.append((ids[0], ids[-1]))
         deltas.extend([t.cell.config.match.continuation] * (len(pairs) - start))
-        rows[key] = slice(start, len(pairs))
+        rows[t.row] = start
     config = members[0].cell.config
     game, match = members[0].roster.game, config.match
     noises = sorted({t.cell.config.match.noise for t in members})
@@ -548,8 +551,8 @@ def _solve_calls(members: list[_Tournament]) -> None:
                                   turns=None, discounts=discounts,
                                   transfer_efficiency=config.transfer_efficiency).values[0]
     e_of = {e: n for n, e in enumerate(noises)}
-    for t, key in zip(members, keys, strict=True):
-        t.values = values[e_of[t.cell.config.match.noise], rows[key]]
+    for t in members:
+        t.origin = (values, e_of[t.cell.config.match.noise], rows[t.row])
 
 
 # --------------------------------------------------------------------------------------------
@@ -564,11 +567,19 @@ def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple
     layout = first.layout
     pair = np.array([row[2] for row in layout])
     seat = np.array([row[3] for row in layout])
-    values = np.stack([t.values for t in batch])  # (cells, pairs, 2, columns)
-    # pairwise_frame's values: a seat's own, or a self-play pair's mean over both (v.mean())
-    quantities = values[:, pair, np.maximum(seat, 0)]  # (cells, rows, columns)
+    # pairwise_frame's values: a seat's own, or a self-play pair's mean over both (v.mean()
+    # of two values: their sum from 0.0, halved), read from the solver's arrays
     mean = np.flatnonzero(seat < 0)
-    both = values[:, pair[mean]]  # v.mean() of two values: their sum from 0.0, halved
+    if len({id(t.origin[0]) for t in batch}) == 1:  # one solver call: read in place
+        array = batch[0].origin[0]
+        noise = np.array([t.origin[1] for t in batch])[:, None]
+        offset = np.array([t.origin[2] for t in batch])[:, None]
+        quantities = array[noise, offset + pair, np.maximum(seat, 0)]  # (cells, rows, columns)
+        both = array[noise[:, :, None], (offset + pair[mean])[:, :, None], [0, 1]]
+    else:
+        values = np.stack([t.values for t in batch])  # (cells, pairs, 2, columns)
+        quantities = values[:, pair, np.maximum(seat, 0)]
+        both = values[:, pair[mean]]
     quantities[:, mean] = (0.0 + (both[:, :, 0] + both[:, :, 1])) / 2
     member = np.arange(len(batch))  # the batch key: a cell's place in the batch
     rows = np.tile(np.arange(len(layout)), len(batch))
