@@ -629,12 +629,14 @@ def _tables(batch: list[_Tournament], pairwise_table, summary_table, survival_ta
     ids = pd.array([t.cell.id for t in batch], dtype="str")
     frame.insert(0, "cell", ids.take(frame.pop("_cell").to_numpy()))
     body = tuple(c for c in frame.columns if c != "cell")
-    columns, paths, params = {}, {}, []
+    columns, paths, params, made = {}, {}, [], {}
     for t in batch:
-        for path, _ in t.cell.params:
-            paths.setdefault(path)
-        columns[t.cell.id] = ("cell", *(p for p, _ in t.cell.params), *body)
-        params.append(dict(t.cell.params))
+        params.append(values := dict(t.cell.params))
+        names = tuple(values)
+        if names not in made:  # cells of a grid share their columns
+            made[names] = ("cell", *names, *body)
+            paths.update(dict.fromkeys(names))
+        columns[t.cell.id] = made[names]
     for position, path in enumerate(paths, start=1):
         # each cell's value, a float rounded as the cell's own (float) column is written
         cell_values = np.array([p.get(path) for p in params], dtype=object)
