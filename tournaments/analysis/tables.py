@@ -95,7 +95,8 @@ _POWERS = 10.0 ** np.arange(23)
 _ROUND_BLOCK = 1 << 14
 
 
-def round_significant(values, digits: int = DIGITS) -> np.ndarray:
+def round_significant(values, digits: int = DIGITS, *, out: np.ndarray | None = None
+                      ) -> np.ndarray:
     """``float(f"{x:.{digits}g}")`` of every element: the double nearest to ``x`` rounded to
     ``digits`` significant decimal digits (the rule of every table).
 
@@ -107,9 +108,14 @@ def round_significant(values, digits: int = DIGITS) -> np.ndarray:
     formatting and parsing give. The rest — near a tie (dyadic values such as 1001/8192 are
     exact ties), ``|k| > 22``, zeros, NaN and infinities — is formatted by Python itself.
     Elements are taken :data:`_ROUND_BLOCK` at a time (each element's arithmetic is the same).
+    ``out``: a contiguous float array of the values' shape to write the result in.
     """
-    x = np.array(values, dtype=float, copy=True)
-    flat = x.reshape(-1)  # a view: x is a fresh contiguous array
+    if out is None:
+        x = np.array(values, dtype=float, copy=True)
+    else:
+        x = out
+        np.copyto(x, values)
+    flat = x.reshape(-1)  # a view: x is contiguous
     tie = 10.0 ** digits * 2.0 ** -52  # twice the product's largest rounding error
     low, high = 10.0 ** (digits - 1), 10.0 ** digits - 1
     hard = []
@@ -222,11 +228,24 @@ def _exact_pairs(exact: pd.DataFrame, order: list[str], counted: set | None,
     flags, rows = _place(exact, order, counted, keys)
     if rows is not None:
         exact, flags = exact.take(rows), flags[rows]
-    nan = np.full(len(exact), np.nan)
     made = {"counted": flags, "engine": "exact", "repetitions": pd.NA, "rounds": pd.NA,
-            "wins": pd.NA, "ci_low": nan, "ci_high": nan, "se": nan, "skewness": nan,
-            "dof": nan}  # rounded as they are
-    return pd.DataFrame({c: made[c] if c in made else _rounded(exact[c]) for c in columns})
+            "wins": pd.NA}
+    empty = {"ci_low", "ci_high", "se", "skewness", "dof"}  # NaN: no sampling
+    # the float columns, rounded into one block (a frame holds it as it is), then the others
+    floats = [c for c in columns if c in empty or (
+        c not in made and isinstance(exact[c].dtype, np.dtype) and exact[c].dtype.kind == "f")]
+    block = np.empty((len(floats), len(exact)))
+    for row, column in zip(block, floats, strict=True):
+        if column in empty:
+            row[:] = np.nan
+        else:
+            round_significant(exact[column].to_numpy(), out=row)
+    table = pd.DataFrame(block.T, columns=floats, copy=False)
+    for position, column in enumerate(columns):
+        if column not in floats:
+            table.insert(position, column, made[column] if column in made
+                         else _rounded(exact[column]))
+    return table
 
 
 def _place(table: pd.DataFrame, order: list[str], counted: set | None,
@@ -467,7 +486,7 @@ def row_codes(left: Sequence[pd.Series],
     span = 1  # codes lie in [0, span)
     for a, b in zip(left, right, strict=True):
         part_left, values = pd.factorize(a)  # −1: missing
-        part_right = pd.Index(values).get_indexer(b)
+        part_right = positions(values, b)
         n = len(values)
         code_left = np.where((code_left < 0) | (part_left < 0), -1, code_left * n + part_left)
         code_right = np.where((code_right < 0) | (part_right < 0), -1,

@@ -586,9 +586,10 @@ def _summaries(batch: list[_Tournament], pairwise_table, summary_table) -> tuple
     exact_rows = pd.DataFrame(quantities.reshape(-1, len(exact.COLUMNS)),
                               columns=list(exact.COLUMNS), copy=False)  # one block, no copy
     exact_rows.insert(0, "_cell", np.repeat(member, len(layout)))
-    for position, name in ((1, "player"), (2, "opponent")):
-        labels = pd.array([row[position - 1] for row in layout], dtype="str")
-        exact_rows.insert(position, name, labels.take(rows))
+    places = {label: n for n, label in enumerate(first.labels)}  # labels as categories: the
+    for position, name in ((1, "player"), (2, "opponent")):  # tables look them up by code
+        codes = np.array([places[row[position - 1]] for row in layout])[rows]
+        exact_rows.insert(position, name, pd.Categorical.from_codes(codes, first.labels))
     distinct: dict[int, pd.DataFrame] = {}
     for t in batch:
         distinct.setdefault(id(t.roster.entries), t.roster.entries)
