@@ -12,7 +12,8 @@ with a :class:`~tournaments.errors.ConfigError` (exit code 2) giving the estimat
 is counted, although a deterministic pair is played once (an upper bound).
 
 **Memory** is the peak of the memory the run allocates on top of what the process holds when
-the check runs, the largest of its steps (each holds what the earlier ones kept):
+the check runs, the largest of its steps (each holds what the earlier ones kept; the exact pairs
+are solved while the simulated ones are played, so their terms add):
 
 * exact: :data:`EXACT_PAIR_BYTES` per pair the exact solver covers (its players, forms,
   solution and rows), and :data:`JOINT_CELL_BYTES` per (joint state)² of each pair's Markov
@@ -223,13 +224,14 @@ def estimate(config: Config, plan: Plan) -> Estimate:
     # each step: (bytes, the key that drives them) of everything held at its peak
     exact_rows = (n_exact * EXACT_ROWS_BYTES, roster)
     simulated = (records * RECORD_KEPT_BYTES, roster)
-    steps = {
-        "exact": [(n_exact * EXACT_PAIR_BYTES + chains * JOINT_CELL_BYTES, roster)],
-        "simulate": [exact_rows, (records * RECORD_BYTES, roster),
-                     (min(n_sim, workers) * reps * REPETITION_BYTES,
-                      ("match.repetitions", reps)),
-                     (workers * longest * ROUND_BYTES, length),
-                     ((workers > 1) * workers * WORKER_BYTES, ("processes", workers))],
+    steps = {  # the exact pairs are solved while the simulated ones are played
+        "exact and simulate": [(n_exact * EXACT_PAIR_BYTES + chains * JOINT_CELL_BYTES, roster),
+                               (records * RECORD_BYTES, roster),
+                               (min(n_sim, workers) * reps * REPETITION_BYTES,
+                                ("match.repetitions", reps)),
+                               (workers * longest * ROUND_BYTES, length),
+                               ((workers > 1) * workers * WORKER_BYTES,
+                                ("processes", workers))],
         "tables": [exact_rows, simulated, (ordered * PAIRWISE_ROW_BYTES, roster)],
     }
     kept = [simulated, (ordered * PAIRWISE_KEPT_BYTES, roster)]
