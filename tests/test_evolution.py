@@ -135,6 +135,16 @@ def test_row_sum_adds_as_numpy_adds_a_row():
         assert np.array_equal(mine.view(np.int64), numpys.view(np.int64)), n
 
 
+def test_ecology_without_history_is_the_last_generation():
+    payoffs = np.random.default_rng(4).uniform(0, 5, size=(6, 4, 4))
+    counts = np.arange(24, dtype=float).reshape(6, 4) % 5 + 1
+    for stack, sizes in ((payoffs, counts), (payoffs[2], counts[2])):
+        full = ecological_dynamics(stack, sizes, 30, fitness=lambda u: 0.7 + 0.3 * u)
+        last = ecological_dynamics(stack, sizes, 30, fitness=lambda u: 0.7 + 0.3 * u,
+                                   history=False)
+        np.testing.assert_array_equal(last, full[..., -1, :])
+
+
 def test_tft_against_defector_by_hand():
     # N = 2: one of each, π_mut = a_ij, π_res = a_ji: ρ = f_mut / (f_mut + f_res).
     # w = 1: D invading TFT: 1.8 / (1.8 + 0.8) = 9/13.

@@ -605,6 +605,7 @@ def ecological_dynamics(
     generations: int,
     *,
     fitness: Callable[[np.ndarray], np.ndarray] | None = None,
+    history: bool = True,
 ) -> np.ndarray:
     """Population shares under axelrod's ``Ecosystem`` (the discrete replicator map).
 
@@ -629,12 +630,15 @@ def ecological_dynamics(
         ``Ecosystem``'s map from a strategy's payoff to its reproduction rate, applied to
         arrays elementwise (as :func:`fitness` is); identity by default. Its values must be
         non-negative.
+    history : bool
+        Return every generation's shares (default), or only the last's.
 
     Returns
     -------
     ndarray, shape (generations + 1, k) or (..., generations + 1, k)
         Row ``t`` holds the shares after ``t`` updates (row 0: the normalised initial shares):
         ``u_i = Σ_j payoffs[i, j]·x_j``, ``x_i' = x_i·fitness(u_i) / Σ_l x_l·fitness(u_l)``.
+        Without ``history``: the last row alone, shape (k,) or (..., k).
 
     Raises
     ------
@@ -660,11 +664,12 @@ def ecological_dynamics(
         x = sizes / norm[..., None]
     rate = fitness or (lambda u: u)
     # the batch last (long inner loops): against[j, i, ...] = payoffs[..., i, j],
-    # shares[i, ...] = x[..., i], history[t, i, ...]
+    # shares[i, ...] = x[..., i], kept[t, i, ...]
     against = np.ascontiguousarray(np.moveaxis(a, (-1, -2), (0, 1)))
     shares = np.ascontiguousarray(np.moveaxis(x, -1, 0))
-    history = np.empty((int(generations) + 1, k, *batch))
-    history[0] = shares
+    kept = np.empty((int(generations) + 1 if history else 0, k, *batch))
+    if history:
+        kept[0] = shares
     for t in range(int(generations)):
         # Σ_j payoffs[i, j]·x_j from 0.0, term after term in axelrod's order (the einsum adds
         # each product, rounded, to the running sums: its loop runs along the batch)
@@ -681,15 +686,17 @@ def ecological_dynamics(
         if np.any(norm == 0):
             raise ValueError("the population died out (total fitness 0)")
         shares = grown / norm
-        history[t + 1] = shares
-    return np.moveaxis(history, (0, 1), (-2, -1))
+        if history:
+            kept[t + 1] = shares
+    return np.moveaxis(kept, (0, 1), (-2, -1)) if history else np.moveaxis(shares, 0, -1)
 
 
 def _sum_left_to_right(values: np.ndarray, axis: int = -1) -> np.ndarray:
     """``sum(row)`` over an axis (the last by default), as this interpreter's ``sum`` adds a
     list of floats (``Ecosystem`` normalises with it): ``0 + x_0``, then one element after
     another — plainly before Python 3.12, with Neumaier's compensation from 3.12 on."""
-    values = np.moveaxis(values, axis, 0)
+    if axis != 0:
+        values = np.moveaxis(values, axis, 0)
     total = 0.0 + values[0]
     if sys.version_info < (3, 12):
         for j in range(1, len(values)):

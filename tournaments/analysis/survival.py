@@ -66,11 +66,11 @@ def _matrices(pairwise: pd.DataFrame, labels: list[str], columns: list[str],
     member = batch_index(pairwise, keys) if keys else np.zeros(len(pairwise), dtype=int)
     known = (player >= 0) & (opponent >= 0)
     k = len(labels)
+    cells = (member[known] * k + player[known]) * k + opponent[known]  # flat places
     found = []
     for column in columns:
         values = np.full((int(member.max(initial=-1)) + 1 if keys else 1, k, k), np.nan)
-        values[member[known], player[known], opponent[known]] = (
-            pairwise[column].to_numpy(dtype=float)[known])
+        values.reshape(-1)[cells] = pairwise[column].to_numpy(dtype=float)[known]
         found.append(None if np.isnan(values).any() else values if keys else values[0])
     return found
 
@@ -93,11 +93,11 @@ class _Selection:
     invades: np.ndarray  # (..., k): evolution.invasion_counts
     resists: np.ndarray  # (..., k)
     weight: np.ndarray  # (..., k): the stationary distribution
-    shares: np.ndarray  # (..., generations + 1, k)
+    shares: np.ndarray  # (..., generations + 1, k); (..., 1, k): the last generation alone
 
 
 def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
-               keys: Sequence[str]) -> _Selection | None:
+               keys: Sequence[str], history: bool = True) -> _Selection | None:
     counts = entries["count"].to_numpy(dtype=float)
     if keys:
         members = _members(entries, list(keys))
@@ -120,7 +120,10 @@ def _selection(pairwise: pd.DataFrame, entries: pd.DataFrame, evolution_config,
     invades, resists, weight = evolution.invasion_counts(rho, n)
     shares = evolution.ecological_dynamics(payoffs, counts, evolution_config.generations,
                                            fitness=partial(evolution.fitness,
-                                                           selection_intensity=w))
+                                                           selection_intensity=w),
+                                           history=history)
+    if not history:
+        shares = shares[..., None, :]
     return _Selection(labels=labels, payoffs=payoffs, cooperation=cooperation, fixation=rho,
                       invades=invades, resists=resists, weight=weight, shares=shares)
 
@@ -173,7 +176,7 @@ def survival_table(summary: pd.DataFrame, pairwise: pd.DataFrame, entries: pd.Da
     ValueError
         As :func:`survival_analysis` does (for a batch: when any of its tournaments would).
     """
-    found = _selection(pairwise, entries, evolution_config, keys)
+    found = _selection(pairwise, entries, evolution_config, keys, history=False)
     return None if found is None else _table(found, summary, entries, keys)
 
 
