@@ -333,13 +333,14 @@ class _Context:
             "continuation" in spec.params for spec in specs)
         the_plan = plan(config, specs)
         game = the_plan.game
-        forms, discounts, noisy = [], [], False
+        forms, discounts, noisy, known = [], [], False, {}
         for i, j in the_plan.pairs:
             seats = []
             for me, other in ((i, j), (j, i)) if i != j else ((i, i),):
-                form, reads_noise = self._form(specs[me], Partner(specs[other].club,
-                                                                  specs[other].role),
-                                               game, config.match)
+                partner = Partner(specs[other].club, specs[other].role)
+                if (me, partner) not in known:  # once per entry and kind of partner
+                    known[me, partner] = self._form(specs[me], partner, game, config.match)
+                form, reads_noise = known[me, partner]
                 noisy |= reads_noise
                 seats.append(form)
             a, b = seats[0], seats[-1]
@@ -353,6 +354,7 @@ class _Context:
         if roster not in self.resolved:
             self.resolved[roster] = config.resolved()["roster"]
         entries = entries_frame(_Resolved(config, self.resolved[roster]), specs)
+        discounted = bool((entries["discount"] != 1).any())
         labels = [s.label for s in specs]
         structure = tuple((self._structure(a), self._structure(b)) for a, b in forms)
         layout_key = (tuple(the_plan.pairs), tuple(labels))
@@ -360,14 +362,13 @@ class _Context:
             self.layouts[layout_key] = _layout(the_plan.pairs, labels)
         return _Roster(
             labels=tuple(labels), entries=entries, layout=self.layouts[layout_key],
-            counted=the_plan.counted, discounted=bool((entries["discount"] != 1).any()),
+            counted=the_plan.counted, discounted=discounted,
             forms=tuple(forms), discounts=tuple(discounts),
             selves=tuple(i == j for i, j in the_plan.pairs),
             forms_key=self.token(tuple(id(f) for pair in forms for f in pair)), game=game,
             solve_key=self.token((game.name, game.A.tobytes(), game.B.tobytes(),
                                   tuple(discounts), structure)),
-            table_key=self.token((tuple(labels), the_plan.counted,
-                                  bool((entries["discount"] != 1).any())))), noisy
+            table_key=self.token((tuple(labels), the_plan.counted, discounted))), noisy
 
     def _form(self, spec, partner: Partner, game, match) -> tuple:
         """(form, whether it reads the noise) of ``spec``'s player against a partner with this
