@@ -270,7 +270,8 @@ def test_tournament_and_grid_agree_with_pairs(monkeypatch):
 
 def test_each_pair_at_its_own_continuation_is_the_grid_bit_for_bit():
     """continuations of shape (n_δ, P): each pair at its own δ, pairs repeated at several δ
-    (one chain each), gives each pair the grid's values at that δ: bit for bit without a cap on
+    (one chain each), and noises of shape (n_ε, P) as well, give each pair the grid's values
+    at its δ and ε: bit for bit without a cap on
     the rounds (each value a linear solve of its own), to round-off with one (round-by-round
     sums, whose last bits depend on the batch)."""
     forms = [TFT, GRIM, form(axl.TitFor2Tats()), form(Suasion()), WSLS, ALLD]
@@ -294,8 +295,19 @@ def test_each_pair_at_its_own_continuation_is_the_grid_bit_for_bit():
         for n, (k, d) in enumerate(chosen):
             same(mixed.values[0, :, n], grid.values[d, :, k])
             same(mixed.values[1, :, n], grid.values[2 - d, :, k])
+        # each (pair, δ, ε) its own point: δ and ε of shape (1, P)
+        points = [(k, d, e) for d in range(3) for e in range(2) for k in range(len(base))]
+        points = [points[i] for i in rng.permutation(len(points))]
+        alone = solve_grid(forms, PD, [base[k] for k, _, _ in points],
+                           continuations=[[deltas[d] for _, d, _ in points]],
+                           noises=[[noises[e] for _, _, e in points]], turns=turns,
+                           discounts=discounts, transfer_efficiency=0.6)
+        for n, (k, d, e) in enumerate(points):
+            same(alone.values[0, 0, n], grid.values[d, e, k])
     with pytest.raises(ValueError, match="continuations"):
         solve_grid(forms, PD, base, continuations=[[0.5, 0.6]], noises=[0.0])
+    with pytest.raises(ValueError, match="noises"):
+        solve_grid(forms, PD, base, continuations=[0.5], noises=[[0.0, 0.1]])
 
 
 def test_pairwise_frame_rows():

@@ -89,6 +89,22 @@ def test_fast_path_gives_the_per_cell_bytes(tmp_path, sweep, journal, pipeline_c
     assert len(table) == 5 * len(ids) and set(table["engine"]) == {"exact"}
 
 
+def test_scattered_points_at_their_own_noise_are_the_grid_bit_for_bit(tmp_path):
+    """Cells solved as rows at each one's own ε (what thresholds' root-finding asks for:
+    scattered (δ, ε) points) get the bits one call over the grid of their δ and ε gives."""
+    config = write(tmp_path, {"grid": {"match.continuation": [0.6, 0.9],
+                                       "match.noise": [0.0, 0.02, 0.07]}})
+    _, cells, _ = expand(config)
+    context = exact_sweep._Context(str(config))
+    grid = [context.tournament(cell) for cell in cells]
+    exact_sweep._solve_calls(grid)
+    expected = [t.values.copy() for t in grid]
+    apart = [context.tournament(cell) for cell in cells[::-1]]
+    exact_sweep._solve_calls(apart, each_noise=True)
+    for t, values in zip(apart[::-1], expected, strict=True):
+        assert np.array_equal(t.values.view(np.int64), values.view(np.int64))
+
+
 def test_values_are_the_solvers(tmp_path, pipeline_calls):
     """Not only equal to the pipeline's: right. Tit For Tat against Always Defect over 7
     fixed rounds without noise gets (S + 6P)/7, the defector (T + 6P)/7 (R, S, T, P = 3, 0,

@@ -256,13 +256,15 @@ def _evaluate(ca, cb, adj_a, adj_b, pi0, make_M, game, deltas, noises, turns, ga
         realised-action probabilities ``w[e, p, s, 2a + b]``.
     deltas : ndarray (D, P)
         Each pair's continuation δ in each of the D rows of the result.
+    noises : ndarray (E, U)
+        Each distinct pair's noise ε in each of the E rows of the result.
     gammas : ndarray (P, 2)
         Each seat's own discount γ, for ``discounted_payoff`` only.
     inverse : ndarray of int (P,)
         Each pair's distinct pair.
     """
     # realised-action probabilities per noise level
-    e = noises[:, None, None]
+    e = noises[:, :, None]
     ra = ca * (1 - e) + (1 - ca) * e  # (E, U, S): seat 0 realises C
     rb = cb * (1 - e) + (1 - cb) * e
     w = np.stack([ra * rb, ra * (1 - rb), (1 - ra) * rb, (1 - ra) * (1 - rb)], axis=-1)
@@ -386,6 +388,11 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
         raise ValueError(f"continuations: expected (n_δ,) or (n_δ, {len(pairs)}) values, got "
                          f"shape {deltas.shape}")
     noises = np.atleast_1d(np.asarray(noises, dtype=float))
+    if noises.ndim == 1:  # the same ε values for every pair
+        noises = np.broadcast_to(noises[:, None], (len(noises), len(pairs)))
+    elif noises.shape[1:] != (len(pairs),):
+        raise ValueError(f"noises: expected (n_ε,) or (n_ε, {len(pairs)}) values, got shape "
+                         f"{noises.shape}")
     disc = np.ones(len(forms)) if discounts is None else np.asarray(discounts, dtype=float)
     if disc.shape != (len(forms),):
         raise ValueError(f"discounts: expected one per form ({len(forms)}), got {disc.shape}")
@@ -405,10 +412,10 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
                 if f.adjustments is not None:
                     adj5[k] = f.adjustments[s]
         rows = np.flatnonzero(both)
-        unique, inverse = _distinct(pairs[rows])
+        unique, first, inverse = _distinct(pairs[rows], noises[:, rows])
         out[:, :, rows] = _solve_memory_one(coop5, adj5, unique[:, 0], unique[:, 1],
-                                            game, deltas[:, rows], noises, T, gammas[rows],
-                                            eta, inverse)
+                                            game, deltas[:, rows], noises[:, rows[first]], T,
+                                            gammas[rows], eta, inverse)
     rest = np.flatnonzero(~both)
     if len(rest):
         sizes = np.array([f.n_states for f in forms])
@@ -430,11 +437,12 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
                 groups = [same[lo:lo + per] for key in np.unique(keys)
                           for same in [rows[keys == key]] for lo in range(0, len(same), per)]
             for group in groups:
-                unique, inverse = _distinct(pairs[group])
+                unique, first, inverse = _distinct(pairs[group], noises[:, group])
                 sa = _take(by_size[na], position[unique[:, 0]])
                 sb = _take(by_size[nb], position[unique[:, 1]])
-                out[:, :, group] = _solve_general(sa, sb, game, deltas[:, group], noises, T,
-                                                  gammas[group], eta, inverse)
+                out[:, :, group] = _solve_general(sa, sb, game, deltas[:, group],
+                                                  noises[:, group[first]], T, gammas[group],
+                                                  eta, inverse)
     return out
 
 
@@ -463,16 +471,19 @@ def _structures(forms: list[FiniteStateForm]) -> np.ndarray:
                                       len(codes)) for f in forms])
 
 
-def _distinct(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``pairs`` (form indices, shape (P, 2)) in the order they first
-    appear, and each row's place among them (a pair solved at several δ is one chain). Without
-    repeats: ``pairs`` itself, in its order (the stacks' layout, which the round-by-round sums'
-    last bits depend on, is the caller's)."""
-    unique, first, inverse = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+def _distinct(pairs: np.ndarray, noises: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct chains among ``pairs`` (form indices, shape (P, 2)) with their ``noises``
+    (shape (E, P)) — a pair solved at several δ is one chain — in the order they first appear:
+    their pairs, each one's first pair, and each pair's place among them. Without repeats:
+    ``pairs`` itself, in its order (the stacks' layout, which the round-by-round sums' last
+    bits depend on, is the caller's)."""
+    same = bool((noises == noises[:, :1]).all())  # the same noises for every pair
+    keys = pairs if same else np.column_stack([pairs, noises.T])
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     order = np.argsort(first)
     place = np.empty(len(order), dtype=np.intp)
     place[order] = np.arange(len(order))
-    return unique[order], place[inverse.reshape(-1)]
+    return pairs[first[order]], first[order], place[inverse.reshape(-1)]
 
 
 def _take(stack: _Stack, index: np.ndarray) -> _Stack:
@@ -582,8 +593,8 @@ def solve_grid(forms: Sequence[FiniteStateForm], game: StageGame, pairs=None, *,
     continuations : array-like, shape (n_δ,) or (n_δ, P)
         δ values in (0, 1] (δ = 1 needs ``turns``); with a second axis, each pair's own δ in
         each row (pairs whose forms depend on δ, each solved at its own δ in one pass).
-    noises : array-like, shape (n_ε,)
-        ε values in [0, 1].
+    noises : array-like, shape (n_ε,) or (n_ε, P)
+        ε values in [0, 1]; with a second axis, each pair's own ε in each row.
 
     Returns
     -------

@@ -55,8 +55,8 @@ from tournaments.model.automaton import Partner
 
 #: Cells whose tables and survival analysis are computed in one batch (bounds memory).
 CHUNK_CELLS = 2000
-#: A solver call computes every row (a form set at a δ) of its batch at every ε of it; it is
-#: split when that is more than this many times the cells it serves.
+#: A solver call computes every row (a form set at a δ) of its batch at every ε of it, unless
+#: that is more than this many times the cells it serves: then each row at its own ε alone.
 _MAX_WASTE = 4
 _SCALARS = (bool, int, float, str, type(None))
 _NOISY = object()  # a form-cache entry: this form reads the match's noise
@@ -496,35 +496,29 @@ def _solve(batch: list[_Tournament]) -> None:
                 _solve_calls([t])
             continue
         # a call solves each of its rows (form set and δ: the pairs, each at its own δ) at each
-        # of its noises; split when that is far more than the cells it serves
+        # of its noises; when that is far more than the cells it serves (scattered points, as
+        # the root-finding of thresholds asks for), each row at its own ε alone
         rows = {t.row for t in group}
         noises = {t.cell.config.match.noise for t in group}
-        parts = [group]
-        if len(rows) * len(noises) > _MAX_WASTE * len(group):
-            # one call per ε (with its cells' rows) or per row, whichever is fewer calls
-            by_noise = len(noises) <= len(rows)
-            by_value: dict[Hashable, list[_Tournament]] = {}
-            for t in group:
-                by_value.setdefault(t.cell.config.match.noise if by_noise else t.row,
-                                    []).append(t)
-            parts = list(by_value.values())
-        for part in parts:
-            _solve_calls(part)
+        _solve_calls(group, each_noise=len(rows) * len(noises) > _MAX_WASTE * len(group))
 
 
-def _solve_calls(members: list[_Tournament]) -> None:
-    """One solver call for these tournaments' pairs, deduplicated by form set and δ, each pair
-    at its tournament's δ, at all their ε values; with a cap on the rounds, the tournaments
-    are one cell (and one call)."""
+def _solve_calls(members: list[_Tournament], each_noise: bool = False) -> None:
+    """One solver call for these tournaments' pairs, deduplicated by form set and δ (and ε
+    with ``each_noise``), each pair at its tournament's δ, at all their ε values (at its own
+    ε with ``each_noise``); with a cap on the rounds, the tournaments are one cell (and one
+    call)."""
     forms: list = []
     index: dict[tuple, int] = {}
     discounts: list[float] = []
     pairs: list[tuple[int, int]] = []
     deltas: list[float] = []
+    own_noises: list[float] = []
     rows: dict[tuple, int] = {}  # each row's first pair
     for t in members:
-        r = t.roster
-        if t.row in rows:
+        r, noise = t.roster, t.cell.config.match.noise
+        row = (*t.row, noise) if each_noise else t.row
+        if row in rows:
             continue
         start = len(pairs)
         for (a, b), (da, db), alone in zip(r.forms, r.discounts, r.selves, strict=True):
@@ -538,7 +532,8 @@ def _solve_calls(members: list[_Tournament]) -> None:
                 ids.append(k)
             pairs.append((ids[0], ids[-1]))
         deltas.extend([t.cell.config.match.continuation] * (len(pairs) - start))
-        rows[t.row] = start
+        own_noises.extend([noise] * (len(pairs) - start))
+        rows[row] = start
     config = members[0].cell.config
     game, match = members[0].roster.game, config.match
     noises = sorted({t.cell.config.match.noise for t in members})
@@ -548,12 +543,15 @@ def _solve_calls(members: list[_Tournament]) -> None:
             turns=match.turns, discounts=discounts,
             transfer_efficiency=config.transfer_efficiency).values[None]
     else:
-        values = exact.solve_grid(forms, game, pairs, continuations=[deltas], noises=noises,
-                                  turns=None, discounts=discounts,
+        values = exact.solve_grid(forms, game, pairs, continuations=[deltas],
+                                  noises=[own_noises] if each_noise else noises, turns=None,
+                                  discounts=discounts,
                                   transfer_efficiency=config.transfer_efficiency).values[0]
     e_of = {e: n for n, e in enumerate(noises)}
     for t in members:
-        t.origin = (values, e_of[t.cell.config.match.noise], rows[t.row])
+        noise = t.cell.config.match.noise
+        t.origin = ((values, 0, rows[(*t.row, noise)]) if each_noise
+                    else (values, e_of[noise], rows[t.row]))
 
 
 # --------------------------------------------------------------------------------------------
