@@ -3,6 +3,7 @@ an external scheduler, kill -9 and resume, failing cells."""
 
 from __future__ import annotations
 
+import copy
 import os
 import signal
 import subprocess
@@ -50,6 +51,23 @@ def test_set_path_addresses_any_key():
     assert data["match"] == {"noise": 0.1}
     with pytest.raises(KeyError, match="no entry"):
         set_path(data, "roster[Y].discount", 1)
+
+
+def test_set_path_with_copy_leaves_what_it_shares_as_it_was():
+    shared = {"game": {"kind": "prisoners_dilemma"}, "match": {"noise": 0.0, "turns": 5},
+              "roster": [{"strategy": "a", "label": "X", "params": {"p": 1}},
+                         {"strategy": "b"}]}
+    before = copy.deepcopy(shared)
+    data = dict(shared)
+    for path, value in (("game.T", 6), ("match.noise", 0.1), ("roster[X].params.p", 2),
+                        ("roster[X].params.q", 3), ("roster[b].discount", 0.5)):
+        set_path(data, path, value, copy=True)
+    assert shared == before  # nothing shared was changed
+    assert data == {"game": {"kind": "prisoners_dilemma", "T": 6},
+                    "match": {"noise": 0.1, "turns": 5},
+                    "roster": [{"strategy": "a", "label": "X", "params": {"p": 2, "q": 3}},
+                               {"strategy": "b", "discount": 0.5}]}
+    assert data["roster"][0]["params"] is not shared["roster"][0]["params"]
 
 
 def test_cells_in_order_with_seeds_from_their_parameters(tmp_path):

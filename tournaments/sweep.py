@@ -21,7 +21,6 @@ threads, the scheduler, or interruptions.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import itertools
@@ -74,8 +73,10 @@ def cell_id(params: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def set_path(data: dict, path: str, value: Any) -> None:
+def set_path(data: dict, path: str, value: Any, *, copy: bool = False) -> None:
     """Set ``value`` at a dotted key path in a raw config dict (``roster[X]`` selects an entry).
+    With ``copy``, every mapping and list on the way is replaced by a shallow copy first, so
+    that what ``data`` shares with another config is left as it was.
 
     Raises
     ------
@@ -91,7 +92,12 @@ def set_path(data: dict, path: str, value: Any) -> None:
             items = node.get(match["name"])
             if not isinstance(items, list):
                 raise KeyError(f"{match['name']!r} is not a list")
-            node = items[_select(items, match["selector"])]
+            index = _select(items, match["selector"])
+            if copy:
+                items = node[match["name"]] = list(items)
+                if isinstance(items[index], dict):
+                    items[index] = dict(items[index])
+            node = items[index]
             if last:
                 raise KeyError("a path must end in a key, not a list entry")
             continue
@@ -100,12 +106,16 @@ def set_path(data: dict, path: str, value: Any) -> None:
         if last:
             node[part] = value
         else:
-            node = node.setdefault(part, {})
+            child = node.setdefault(part, {})
+            if copy and isinstance(child, dict):
+                child = node[part] = dict(child)
+            node = child
             if not isinstance(node, dict):
                 raise KeyError(f"{part!r} does not hold keys")
 
 
-def _split_path(path: str) -> list[str]:
+@functools.cache
+def _split_path(path: str) -> tuple[str, ...]:
     """Split a key path at the dots outside brackets: ``roster[A. B].params.x`` has 3 parts."""
     parts, depth, current = [], 0, ""
     for char in path:
@@ -115,7 +125,7 @@ def _split_path(path: str) -> list[str]:
             current = ""
         else:
             current += char
-    return [*parts, current]
+    return (*parts, current)
 
 
 def _select(items: list, selector: str) -> int:
@@ -179,13 +189,10 @@ def expand(source: str | Path | dict, *, check_strategies: bool = True
     for n, point in enumerate(points):
         where = "sweep.grid" if n < len(points) - len(explicit) else \
             f"sweep.cells[{n - len(points) + len(explicit)}]"
-        data = dict(raw)  # the sections a cell sets are copied, the others shared (read only)
-        for top in {path.partition(".")[0].partition("[")[0] for path in point}:
-            if top in data:
-                data[top] = copy.deepcopy(data[top])
+        data = dict(raw)  # what a cell sets is copied on its way, the rest shared (read only)
         for path, value in point.items():
             try:
-                set_path(data, path, value)
+                set_path(data, path, value, copy=True)
             except (KeyError, AttributeError, TypeError) as err:
                 raise ConfigError(origin, f"{where}.{path}", value,
                                   f"a key path into the config ({err})") from None
