@@ -422,7 +422,8 @@ def test_verify_names_an_unfinished_sweep(tmp_path, cli):
 @pytest.mark.slow
 def test_ctrl_c_during_a_sweep_exits_130_and_says_how_to_resume(tmp_path):
     grid = {"match.continuation": [0.5, 0.7, 0.9, 0.95], "match.noise": [0.0, 0.02, 0.05]}
-    config = write_config(tmp_path, dict(BASE, match=SIMULATED,
+    # cells of about half a second, so that the interrupt comes before the last of the 12
+    config = write_config(tmp_path, dict(BASE, match=dict(SIMULATED, repetitions=400),
                                          sweep={"grid": grid, "batch_size": 1}))
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "tournaments", "sweep", str(config),
