@@ -289,7 +289,8 @@ SIMULATED = dict(BASE["match"], engine="simulate")
 @pytest.mark.slow
 def test_killed_and_resumed_sweep_gives_the_same_bytes(tmp_path):
     grid = {"match.continuation": [0.5, 0.7, 0.9, 0.95], "match.noise": [0.0, 0.02, 0.05]}
-    config = write_config(tmp_path, dict(BASE, match=SIMULATED,
+    # cells of a few tenths of a second, so that the kill comes before the last of the 12
+    config = write_config(tmp_path, dict(BASE, match=dict(SIMULATED, repetitions=200),
                                          sweep={"grid": grid, "batch_size": 1}))
     reference = run_sweep(config, tmp_path / "loop", executor="loop", progress=False)
     out = tmp_path / "killed"
