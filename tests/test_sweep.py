@@ -427,9 +427,12 @@ def test_ctrl_c_during_a_sweep_exits_130_and_says_how_to_resume(tmp_path):
     config = write_config(tmp_path, dict(BASE, match=dict(SIMULATED, repetitions=400),
                                          sweep={"grid": grid, "batch_size": 1}))
     out = tmp_path / "out"
+    # a terminal's Ctrl-C: SIGINT at its default in the child, whatever an earlier test in this
+    # worker process left it at (a child started with it ignored never sees the interrupt)
     process = subprocess.Popen([sys.executable, "-m", "tournaments", "sweep", str(config),
                                 "--out", str(out), "--workers", "1"], stderr=subprocess.PIPE,
-                               text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                               text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list((out / "cells").glob("*.done"))) < 2:
         time.sleep(0.05)
