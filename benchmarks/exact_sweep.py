@@ -12,9 +12,11 @@ Three measurements, each printed for both paths side by side:
    path; its in-process time is (1).
 3. **A 200 × 200 (δ, ε) grid of the baseline** (40,000 cells; target under 60 s end to end),
    and the fast path's own throughput on it — cells computed per second by
-   ``exact_sweep.solve_cells`` from expanded cells, without writing files (target ≥ 10,000
-   cells/s) — beside the per-cell path's cells per second (from (1); ``--old-size N`` also runs
-   the per-cell path on an N × N grid, which at ~16 cells/s takes N²/16 seconds).
+   ``exact_sweep.solve_cells`` from expanded cells, without writing files, the median of
+   ``--repeat`` runs, with one thread and with the threads a sweep uses
+   (``exact_sweep.THREADS``; target ≥ 10,000 cells/s) — beside the per-cell path's cells per second
+   (from (1); ``--old-size N`` also runs the per-cell path on an N × N grid, which at ~20
+   cells/s takes N²/20 seconds).
 
 Usage: python benchmarks/exact_sweep.py [--size 200] [--repeat 3] [--old-size N]
 """
@@ -74,7 +76,7 @@ def median_wall(command, repeat: int) -> float:
 
 
 def row(label: str, old: str, new: str) -> None:
-    print(f"  {label:<34} {old:>18} {new:>18}")
+    print(f"  {label:<40} {old:>18} {new:>18}")
 
 
 def main() -> None:
@@ -118,12 +120,17 @@ def main() -> None:
         config = grid_config(size, tmp)
         new_big, _ = timed_sweep(config, tmp / "new-big")
         _, expanded, _ = expand(config)
-        from tournaments.engines.exact_sweep import solve_cells
+        from tournaments.engines.exact_sweep import THREADS, solve_cells
 
-        start = time.perf_counter()
-        computed = solve_cells(expanded, str(config))
-        engine = time.perf_counter() - start
-        assert not computed.rest
+        engine = {}
+        for threads in sorted({1, THREADS}):
+            times = []
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                computed = solve_cells(expanded, str(config), threads=threads)
+                times.append(time.perf_counter() - start)
+                assert not computed.rest
+            engine[threads] = statistics.median(times)
         old_rate = cells / old_time
         if args.old_size:
             small = grid_config(args.old_size, tmp)
@@ -135,9 +142,13 @@ def main() -> None:
         row("run_sweep wall time (target < 60 s)",
             f"~{n / old_rate / 60:.0f} min (est.)", f"{new_big:.1f} s")
         row("cells per second, end to end", f"{old_rate:.1f}", f"{n / new_big:.0f}")
-        row("cells per second, computing", f"{old_rate:.1f}", f"{n / engine:.0f}")
-        print("  (computing: solve_cells on the expanded cells, no files; target ≥ 10,000/s. "
-              "The per-cell path's figures are its measured rate, not a run of this grid.)")
+        for threads, seconds in engine.items():
+            label = f"cells per second, computing, {threads} thread{'s' * (threads > 1)}"
+            row(label, f"{old_rate:.1f}", f"{n / seconds:.0f}")
+        print(f"  (computing: solve_cells on the expanded cells, no files, median of "
+              f"{args.repeat}; {THREADS} thread(s) is what a sweep uses here; target ≥ "
+              "10,000/s. The per-cell path's figures are its measured rate, not a run of this "
+              "grid.)")
 
 
 if __name__ == "__main__":

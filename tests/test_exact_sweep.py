@@ -269,6 +269,34 @@ def test_batch_size_sets_the_fast_paths_batches(tmp_path):
     assert sizes == [2, 2, 1]
 
 
+def test_threads_give_the_same_rows_in_the_same_order(tmp_path):
+    """Batches computed in threads: the rows, columns, cells left over (here the noiseless
+    S = 0 cell, whose survival analysis fails) and the calls of ``each`` are those of one
+    thread."""
+    config = write(tmp_path, {"grid": {"game.S": [0.0, 0.5], "match.noise": [0.0, 0.02, 0.1]},
+                              "cells": [{"match.continuation": 0.5}]},
+                   roster=[{"strategy": s} for s in ("Cooperator", "Defector", "Tit For Tat",
+                                                      "Grudger")],
+                   evolution={"selection_intensity": 1.0})
+    _, cells, _ = expand(config)
+    runs = []
+    for threads in (1, 3):
+        calls = []
+        found = exact_sweep.solve_cells(
+            cells, str(config), chunk=2, threads=threads,
+            each=lambda done, rows, columns, calls=calls: calls.append(
+                ([c.id for c in done], rows)))
+        runs.append((found, calls))
+    (one, one_calls), (three, three_calls) = runs
+    assert len(one.rest) == 1 and len(one.cells) == 6  # payoff 0 at w = 1: fitness 0
+    pd.testing.assert_frame_equal(one.rows, three.rows)
+    assert one.columns == three.columns
+    assert [c.id for c in one.rest] == [c.id for c in three.rest]
+    assert [ids for ids, _ in one_calls] == [ids for ids, _ in three_calls]
+    for (_, a), (_, b) in zip(one_calls, three_calls, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
 # --------------------------------------------------------------------------------------------
 # the batched functions the fast path is made of
 

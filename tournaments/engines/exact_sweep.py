@@ -11,13 +11,19 @@ functions the pipeline runs cell by cell, each generalised to a batch of tournam
    cell's own validated config (runner parameters such as ``continuation`` included); a form
    that reads the match's noise (it may: ``match_attributes``) is rebuilt per noise;
 2. **payoffs**: :func:`tournaments.engines.exact.solve_grid` over the cells' pairs at once, each
-   pair at its cell's δ (a form set shared by cells of several δ is one chain per pair, its
-   transition matrices built once) and at every ε of the cells; the seats' values become
-   ``pairwise.csv`` rows in the layout of :func:`tournaments.engines.exact.pairwise_frame`;
-3. **tables**: :func:`tournaments.analysis.tables.pairwise_table` and
-   :func:`~tournaments.analysis.tables.summary_table` with the cell as batch key;
+   pair at its cell's δ (a pair of forms shared by cells of several δ is one chain, its
+   transition matrices built once) and at every ε of the cells — or, for scattered points (the
+   root-finding of thresholds), each at its own ε; the seats' values become ``pairwise.csv``
+   rows in the layout of :func:`tournaments.engines.exact.pairwise_frame`, read from the
+   solver's array in one gather;
+3. **tables**: :func:`tournaments.analysis.tables.pairwise_table` (its branch for exact pairs
+   alone) and :func:`~tournaments.analysis.tables.summary_table` with the cell as batch key;
 4. **survival**: :func:`tournaments.analysis.survival.survival_table` on the stack of the
    cells' payoff matrices (fixation, stationary ranking, ecological dynamics).
+
+Cells are taken :data:`CHUNK_CELLS` at a time: the time per cell is flat from about 1,500 to
+6,000 cells a chunk (the baseline's 8 strategies), and a chunk's arrays stay within a few
+hundred MB.
 
 Every step gives each cell the numbers the per-cell pipeline gives it, bit for bit, so
 ``sweep.csv`` is byte-identical whichever path computed a cell. Where batching could change the
@@ -41,8 +47,10 @@ ecology and sensitivity tables, the self-enforcement step — are not computed h
 from __future__ import annotations
 
 import functools
+import os
 import tempfile
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +58,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tournaments import heap
 from tournaments.engines import exact
 from tournaments.model.automaton import Partner
 
 #: Cells whose tables and survival analysis are computed in one batch (bounds memory).
 CHUNK_CELLS = 2000
+#: Batches of cells computed at once, in threads: the usable cores, at most 4 (measured with 1
+#: and 2: benchmarks/exact_sweep.py).
+THREADS = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+              else os.cpu_count() or 1)
 #: A solver call computes every row (a form set at a δ) of its batch at every ε of it, unless
 #: that is more than this many times the cells it serves: then each row at its own ε alone.
 _MAX_WASTE = 4
@@ -112,14 +125,15 @@ def _reads_back(text: str) -> bool:
     return isinstance(inferred, str) and inferred == literal
 
 
-def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS,
+@heap.frozen()  # the cells (and what a sweep holds): not traversed by full collections
+def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS, threads: int = THREADS,
                 each: Callable[[list, pd.DataFrame, dict], None] | None = None) -> ExactSweep:
     """Compute the rows of every cell that :func:`split` accepts and whose pairs all have exact
     forms; return them with the cells left to the pipeline (in the sweep's order).
 
-    Cells are computed ``chunk`` at a time; ``each(cells, rows, columns)`` is called after each
-    chunk with its cells, their rows (``run_cell``'s frames, concatenated) and each cell's
-    columns.
+    Cells are computed ``chunk`` at a time, ``threads`` chunks at once (the same numbers with
+    any number); ``each(cells, rows, columns)`` is called after each chunk, in order, with its
+    cells, their rows (``run_cell``'s frames, concatenated) and each cell's columns.
     """
     from tournaments.analysis.survival import survival_table
     from tournaments.analysis.tables import pairwise_table, summary_table
@@ -141,18 +155,25 @@ def solve_cells(cells: list, source: str, *, chunk: int = CHUNK_CELLS,
         groups.setdefault(t.table_key, []).append(t)
     order = {cell.id: n for n, cell in enumerate(cells)}
     frames, columns, places = [], {}, []
-    for group in groups.values():
-        for lo in range(0, len(group), chunk):
-            batch = group[lo:lo + chunk]
-            _solve(batch)
-            done = _tables(batch, pairwise_table, summary_table, survival_table)
-            if done is None:  # some cell's survival analysis raises: one at a time
-                done = [_tables([t], pairwise_table, summary_table, survival_table)
-                        for t in batch]
-                left.update(t.cell.id for t, d in zip(batch, done, strict=True) if d is None)
-                done = [d for d in done if d is not None]
-            else:
-                done = [done]
+    batches = [group[lo:lo + chunk] for group in groups.values()
+               for lo in range(0, len(group), chunk)]
+
+    def compute(batch: list[_Tournament]) -> tuple[list, list]:
+        """The batch's rows and columns (one or more frames), and the cells it leaves."""
+        _solve(batch)
+        done = _tables(batch, pairwise_table, summary_table, survival_table)
+        if done is not None:
+            return [done], []
+        # some cell's survival analysis raises: one at a time
+        alone = [_tables([t], pairwise_table, summary_table, survival_table) for t in batch]
+        return ([d for d in alone if d is not None],
+                [t.cell.id for t, d in zip(batch, alone, strict=True) if d is None])
+
+    # batches in threads (NumPy's work releases the GIL), their results taken in order; an
+    # error or an interrupt cancels the batches not started
+    with ThreadPoolExecutor(threads) as pool:
+        for batch, (done, failed) in zip(batches, pool.map(compute, batches), strict=True):
+            left.update(failed)
             k = len(batch[0].roster.labels)
             for frame, cols in done:  # each cell's k rows, in the batch's order
                 frames.append(frame)
@@ -280,7 +301,8 @@ class _Context:
         #: per roster (its key without δ): whether some entry takes δ as a parameter
         self.reads_continuation: dict[Hashable, bool] = {}
         self.tokens: dict[Hashable, int] = {}
-        self.resolved: dict[Hashable, list] = {}  # per roster (its key without δ)
+        #: per roster (without δ) and names: the entries frame and whether it is discounted
+        self.entries: dict[Hashable, tuple] = {}
 
     def token(self, key: Hashable) -> int:
         """A small number for a large key (equal keys, equal numbers): cells are grouped by
@@ -348,13 +370,15 @@ class _Context:
                 return None, noisy
             forms.append((a, b))
             discounts.append((specs[i].discount, specs[j].discount))
-        # the entries frame reads the specs and the roster as resolved() writes it, which δ does
-        # not change: resolved once per roster
-        roster = players[:1] + players[2:]
-        if roster not in self.resolved:
-            self.resolved[roster] = config.resolved()["roster"]
-        entries = entries_frame(_Resolved(config, self.resolved[roster]), specs)
-        discounted = bool((entries["discount"] != 1).any())
+        # the entries frame reads the roster as resolved() writes it and the specs' labels and
+        # strategy names, which δ changes only through the names a player takes from its
+        # parameters: one frame per roster and names (the cells of many δ share it)
+        names = tuple((s.label, s.strategy_name) for s in specs)
+        key = (players[:1] + players[2:], names)
+        if key not in self.entries:
+            frame = entries_frame(_Resolved(config, config.resolved()["roster"]), specs)
+            self.entries[key] = frame, bool((frame["discount"] != 1).any())  # as tables()
+        entries, discounted = self.entries[key]
         labels = [s.label for s in specs]
         structure = tuple((self._structure(a), self._structure(b)) for a, b in forms)
         layout_key = (tuple(the_plan.pairs), tuple(labels))
