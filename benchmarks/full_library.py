@@ -8,13 +8,16 @@ the project's strategies that play a symmetric game with their defaults; 200 tur
 Measured in this run, each side in a fresh process (so that the import of axelrod and the memory
 of one side do not count for the other):
 
-* axelrod's ``Tournament.play(processes=1)`` (serial, building its result set);
+* axelrod's ``Tournament.play()`` (serial, building its result set). Not ``processes=1``: in
+  axelrod 4.13 that starts one worker process per core (``Tournament._n_workers`` takes any
+  value below 2 as "all cores"), which halved the serial time on two cores;
 * the project's ``tournaments.pipeline.run`` with ``engine: auto`` (pairs with an exact form are
   solved, the rest simulated) on an embedded dask cluster of 1 and of 2 workers (``--workers``),
   survival analysis and self-enforcement included;
 
-printing wall times, the ratio to axelrod's serial time, the share of pairs solved exactly and the
-peak memory of the whole process tree (the process and its dask workers, sampled every 0.2 s).
+printing wall times, the ratio to axelrod's serial time, the share of pairs solved exactly, the
+peak memory of the whole process tree (the process and its dask workers, sampled every 0.2 s) and
+its CPU time (user and system, imports included: the cores a side kept busy).
 ``--strategies N`` takes N strategies spread evenly over the roster, for a quick look;
 ``--memory-repetitions 10 100`` also runs the project at those repetitions (1 worker) and prints
 each peak memory, which should not grow with repetitions (each pair's repetitions are reduced to
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import threading
@@ -86,6 +90,7 @@ def _tree_rss(pid: int) -> int:
 def measured(args: list[str]) -> dict:
     """Run this script with ``args`` in a fresh process; its JSON result with the peak memory
     of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE,
                                text=True, cwd=ROOT)
     peak, done = [0], threading.Event()
@@ -102,7 +107,9 @@ def measured(args: list[str]) -> dict:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed with exit code {process.returncode}")
-    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak[0] / 2**20}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the tree: each process waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {**json.loads(out.strip().splitlines()[-1]), "peak_mb": peak[0] / 2**20, "cpu": cpu}
 
 
 def config(names: list[str], turns: int, noise: float, repetitions: int) -> dict:
@@ -125,7 +132,7 @@ def play_axelrod(names: list[str], turns: int, noise: float, repetitions: int) -
     start = time.perf_counter()
     tournament = axl.Tournament(players, turns=turns, noise=noise, repetitions=repetitions,
                                 seed=1)
-    tournament.play(processes=1, progress_bar=False)
+    tournament.play(progress_bar=False)  # processes=None: serial
     return {"seconds": time.perf_counter() - start}
 
 
@@ -172,12 +179,13 @@ def main() -> None:
           f"{args.turns} turns, noise {args.noise}, {args.repetitions} repetitions", flush=True)
     reference = measured([*passed, "--side=axelrod"])
     print(f"  axelrod Tournament, serial          {reference['seconds']:8.1f} s   1.00x   "
-          f"peak {reference['peak_mb']:7.0f} MB", flush=True)
+          f"peak {reference['peak_mb']:7.0f} MB   CPU {reference['cpu']:7.1f} s", flush=True)
     for workers in args.workers:
         found = measured([*passed, "--side=project", f"--worker-count={workers}"])
         print(f"  project, engine auto, {workers} dask worker(s) {found['seconds']:8.1f} s   "
               f"{reference['seconds'] / found['seconds']:4.2f}x   peak {found['peak_mb']:7.0f} MB"
-              f"   {found['exact_share']:.1%} of {found['pairs']} pairs exact", flush=True)
+              f"   CPU {found['cpu']:7.1f} s   {found['exact_share']:.1%} of {found['pairs']} "
+              "pairs exact", flush=True)
     for repetitions in args.memory_repetitions:
         found = measured([*(a for a in passed if not a.startswith("--repetitions")),
                           f"--repetitions={repetitions}", "--side=project", "--worker-count=1"])
