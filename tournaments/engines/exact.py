@@ -726,20 +726,3 @@ def solve_forms(found: RosterForms, game: StageGame, match, transfer_efficiency:
         found.forms, game, found.pairs, noise=match.noise, continuation=match.continuation,
         turns=match.turns, discounts=found.discounts, transfer_efficiency=transfer_efficiency)
     return pairwise_frame(result, found.pairs, found.labels)
-
-
-def solve_roster(specs, pairs: list[tuple[int, int]], game: StageGame, match,
-                 transfer_efficiency: float):
-    """Solve every pair of roster entries whose two players have a finite-state form
-    (:func:`roster_forms`, then :func:`solve_forms`).
-
-    Returns
-    -------
-    rows : DataFrame
-        The exact pairs' rows (the columns of :func:`pairwise_frame`).
-    rest : list of (int, int)
-        The pairs left for simulation (no form, or a joint chain above
-        :data:`MAX_JOINT_STATES`).
-    """
-    found, rest = roster_forms(specs, pairs, game, match)
-    return solve_forms(found, game, match, transfer_efficiency), rest

@@ -1,7 +1,7 @@
 """Exact sweeps: the cells of a sweep that the exact solver covers, in vectorised passes.
 
 A sweep cell is a whole tournament. When every pair of a cell has a finite-state form (the
-rules of :func:`tournaments.engines.exact.solve_roster`), nothing in the cell needs simulation,
+rules of :func:`tournaments.engines.exact.roster_forms`), nothing in the cell needs simulation,
 and its row of ``sweep.csv`` — the summary columns and the survival columns — follows from the
 pairs' exact values. This module computes those rows for many cells at once, with the same
 functions the pipeline runs cell by cell, each generalised to a batch of tournaments:
@@ -343,7 +343,7 @@ class _Context:
 
     def _roster(self, config) -> tuple[_Roster | None, bool]:
         """A roster's shared parts (``None`` if some pair has no exact form, as
-        :func:`tournaments.engines.exact.solve_roster` decides it), and whether some form
+        :func:`tournaments.engines.exact.roster_forms` decides it), and whether some form
         read the match's noise."""
         from tournaments.model.roster import build_specs
         from tournaments.pipeline import entries_frame, plan
@@ -396,7 +396,7 @@ class _Context:
 
     def _form(self, spec, partner: Partner, game, match) -> tuple:
         """(form, whether it reads the noise) of ``spec``'s player against a partner with this
-        public information, as :func:`tournaments.engines.exact.solve_roster` builds it; built
+        public information, as :func:`tournaments.engines.exact.roster_forms` builds it; built
         once per distinct player, partner, game and match length (and noise, if it reads it)."""
         key = (spec.cls, repr(spec.params), spec.club, spec.role, spec.discount,
                spec.class_state != (), partner.club, partner.role, game.name,

@@ -167,7 +167,7 @@ def exact_pairs(config: Config, plan: Plan) -> dict[tuple[int, int], tuple[int, 
     ``exact`` covers every pair (a pair without a form is refused when solving) and
     ``simulate`` none. Under ``auto`` a pair is solved when both players have a finite-state
     form and the joint chain is within ``MAX_JOINT_STATES`` (the rule of
-    :func:`tournaments.engines.exact.solve_roster`). Each entry's form is probed once, against a
+    :func:`tournaments.engines.exact.roster_forms`). Each entry's form is probed once, against a
     partner with no club (a form that depends on its partner's club may differ in size); an
     entry whose probe fails counts as having no form.
     """
