@@ -17,6 +17,11 @@ Three measurements, each printed for both paths side by side:
    (``exact_sweep.THREADS``; target ≥ 10,000 cells/s) — beside the per-cell path's cells per second
    (from (1); ``--old-size N`` also runs the per-cell path on an N × N grid, which at ~20
    cells/s takes N²/20 seconds).
+4. **Building the large grid's cells** (``expand``), each way in a fresh process: with the cells
+   frozen out of the cyclic collector as a sweep does (:mod:`tournaments.heap`), and without
+   (a ``gc.freeze()`` beforehand makes ``heap.frozen`` step aside; the imports are frozen either
+   way), printing the time, the full collections run meanwhile (``gc.callbacks``), the objects
+   the collector tracks, and the cyclic garbage the frozen way kept until the end.
 
 Usage: python benchmarks/exact_sweep.py [--size 200] [--repeat 3] [--old-size N]
 """
@@ -24,6 +29,8 @@ Usage: python benchmarks/exact_sweep.py [--size 200] [--repeat 3] [--old-size N]
 from __future__ import annotations
 
 import argparse
+import gc
+import json
 import statistics
 import subprocess
 import sys
@@ -75,6 +82,37 @@ def median_wall(command, repeat: int) -> float:
     return statistics.median(times)
 
 
+def build_cells(size: int, frozen: bool) -> dict:
+    """``expand`` of the size × size grid in this (fresh) process, cells frozen or not."""
+    from tournaments._axelrod import load
+
+    load()
+    full, began = [], []
+
+    def watch(phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                began.append(time.perf_counter())
+            else:
+                full.append(time.perf_counter() - began.pop())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = grid_config(size, Path(tmp))
+        gc.collect()
+        if not frozen:
+            gc.freeze()  # someone else froze first: tournaments.heap leaves the collector alone
+        gc.callbacks.append(watch)
+        start = time.perf_counter()
+        _, cells, _ = expand(config)
+        seconds = time.perf_counter() - start
+        gc.callbacks.remove(watch)
+        tracked = len(gc.get_objects()) + gc.get_freeze_count()
+        gc.unfreeze()
+        garbage = gc.collect()  # frozen: all expand made, kept until its scope ended
+    return {"seconds": seconds, "collections": len(full), "collecting": sum(full),
+            "tracked": tracked, "garbage": garbage, "cells": len(cells)}
+
+
 def row(label: str, old: str, new: str) -> None:
     print(f"  {label:<40} {old:>18} {new:>18}")
 
@@ -85,7 +123,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="fresh processes per command")
     parser.add_argument("--old-size", type=int, default=0,
                         help="also run the per-cell path on an N × N grid")
+    parser.add_argument("--build-cells", choices=["frozen", "not"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build_cells:
+        print(json.dumps(build_cells(args.size, args.build_cells == "frozen")))
+        return
     from tournaments._axelrod import load
 
     load()  # both paths in this process start with axelrod imported
@@ -149,6 +191,23 @@ def main() -> None:
               f"{args.repeat}; {THREADS} thread(s) is what a sweep uses here; target ≥ "
               "10,000/s. The per-cell path's figures are its measured rate, not a run of this "
               "grid.)")
+
+    print(f"\n4. building the {size} × {size} grid's cells (expand), each way in a fresh process")
+    ways = {}
+    for way in ("not", "frozen"):
+        done = subprocess.run([sys.executable, __file__, f"--size={size}",
+                               f"--build-cells={way}"], cwd=ROOT, capture_output=True,
+                              text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        ways[way] = json.loads(done.stdout.strip().splitlines()[-1])
+    not_, frozen = ways["not"], ways["frozen"]
+    row("", "collected as usual", "frozen (a sweep)")
+    row("expand wall time", f"{not_['seconds']:.2f} s", f"{frozen['seconds']:.2f} s")
+    row("full collections during it", f"{not_['collections']}", f"{frozen['collections']}")
+    row("time in them", f"{not_['collecting']:.2f} s", f"{frozen['collecting']:.2f} s")
+    row("objects the collector tracks", f"{not_['tracked']:,}", f"{frozen['tracked']:,}")
+    print(f"  (cyclic garbage kept frozen until expand ended: {frozen['garbage']:,} objects for "
+          f"{frozen['cells']:,} cells)")
 
 
 if __name__ == "__main__":

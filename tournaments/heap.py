@@ -2,14 +2,14 @@
 
 A sweep holds every cell's validated config until it ends: tens of objects per cell, about
 1.9 million for a 200 × 200 grid. CPython's collector traverses all of them at each full
-collection (0.5 s at that size), and triggers one whenever the objects that survived have grown
-by a quarter since the last: 14 of them while :func:`tournaments.sweep.expand` built that grid's
-cells (2.3 s of its 6 s), and one now and then while they were computed. Inside
-:func:`frozen`, :func:`gc.freeze` moves the objects that exist into the collector's permanent
-generation, which it never traverses, once on entry and again at each :func:`keep`; reference
-counting still frees them as usual. Leaving the outermost :func:`frozen` gives them back to the
-collector. Building and computing cells makes almost no cyclic garbage (about 3,000 objects
-for 10,000 cells, none while they are computed), which stays frozen until then.
+collection, and triggers one whenever the objects that survived have grown by a quarter since
+the last: 13 of them while :func:`tournaments.sweep.expand` built that grid's cells (2.1 s of
+its 7.4 s; ``benchmarks/exact_sweep.py`` prints both ways), and one now and then while they were
+computed. Inside :func:`frozen`, :func:`gc.freeze` moves the objects that exist into the
+collector's permanent generation, which it never traverses, once on entry and again at each
+:func:`keep`; reference counting still frees them as usual. Leaving the outermost
+:func:`frozen` gives them back to the collector. Building cells makes almost no cyclic garbage
+(10 objects for those 40,000 cells), which stays frozen until then.
 
 Nothing is done when the collector is disabled or something else froze objects first.
 """
