@@ -23,8 +23,14 @@ its CPU time (user and system, imports included: the cores a side kept busy).
 each peak memory, which should not grow with repetitions (each pair's repetitions are reduced to
 its records as soon as they are played).
 
+``--batch K`` instead measures what a dask worker adds: the CPU time of playing the K-th batch of
+the simulated pairs (as a two-worker run cuts them) in this process, on a worker of an embedded
+cluster with dask's default settings and on one with the project's
+(``tournaments.engines.cluster.QUIET_WORKERS``), each worker playing it twice (the first time
+includes the worker's one-off warm-up).
+
 Usage: python benchmarks/full_library.py [--strategies N] [--repetitions 10] [--workers 1 2]
-    [--memory-repetitions 10 100]
+    [--memory-repetitions 10 100] [--batch K]
 """
 
 from __future__ import annotations
@@ -150,6 +156,41 @@ def play_project(names: list[str], turns: int, noise: float, repetitions: int,
             "pairs": int(len(engines))}
 
 
+def _cpu_of(batch, config) -> float:
+    """CPU seconds of playing a batch of pairs as a worker does."""
+    from tournaments.engines.simulate import play_pairs
+
+    start = time.process_time()
+    play_pairs(batch, config, "<benchmark>")
+    return time.process_time() - start
+
+
+def play_batch(names: list[str], turns: int, noise: float, repetitions: int, k: int) -> None:
+    """Print the CPU time of one batch in this process and on a default and a quiet worker."""
+    from unittest import mock
+
+    from tournaments import _axelrod, pipeline
+    from tournaments.engines import cluster
+    from tournaments.model.roster import build_specs
+
+    _axelrod.load()
+    source = "<benchmark>"
+    settings = pipeline.load(config(names, turns, noise, repetitions), source=source)
+    the_plan = pipeline.plan(settings, build_specs(settings, source=source))
+    _, rest = pipeline.exact_forms(settings, the_plan, source=source)
+    batch = cluster.batches(rest, None, 2, per_worker=16, interleave=True)[k]
+    print(f"batch {k}: {len(batch)} simulated pairs of {len(rest)}", flush=True)
+    print(f"  this process                     CPU {_cpu_of(batch, settings):6.1f} s", flush=True)
+    for label, quiet in (("dask's default settings", {}),
+                         ("QUIET_WORKERS", cluster.QUIET_WORKERS)):
+        with mock.patch.object(cluster, "QUIET_WORKERS", quiet), \
+                cluster.client(workers=1) as client:
+            first, again = (client.submit(_cpu_of, batch, settings, pure=False).result()
+                            for _ in range(2))
+        print(f"  worker, {label:24s} CPU {again:6.1f} s (first time {first:.1f} s)",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strategies", type=int, default=None)
@@ -160,11 +201,17 @@ def main() -> None:
     parser.add_argument("--memory-repetitions", type=int, nargs="*", default=[],
                         help="also run the project (1 worker) at these repetitions and print "
                              "each peak memory: it should not grow with repetitions")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="print the CPU time of this batch of pairs in this process and on "
+                             "a default and a quiet dask worker, and stop")
     parser.add_argument("--side", choices=["axelrod", "project"], help=argparse.SUPPRESS)
     parser.add_argument("--worker-count", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     names = roster(args.strategies)
     common = (names, args.turns, args.noise, args.repetitions)
+    if args.batch is not None:
+        play_batch(*common, args.batch)
+        return
     if args.side == "axelrod":
         print(json.dumps(play_axelrod(*common)))
         return

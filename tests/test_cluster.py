@@ -78,3 +78,17 @@ def test_batches_are_consecutive_or_interleaved_and_hold_every_item_once():
     assert interleaved == [[0, 4, 8], [1, 5, 9], [2, 6], [3, 7]]
     # the default size: about per_worker batches per worker
     assert len(cluster.batches(list(range(100)), None, 2, per_worker=16, interleave=True)) == 34
+
+
+def test_an_embedded_clusters_workers_run_without_profiler_or_frequent_monitors():
+    import dask
+
+    def settings():
+        return {key: dask.config.get(key) for key in cluster.QUIET_WORKERS}
+
+    before = settings()
+    with cluster.client(workers=1) as client:
+        on_workers = list(client.run(settings).values())
+    assert on_workers == [cluster.QUIET_WORKERS]
+    assert before["distributed.worker.profile.enabled"] is True  # dask's default, here
+    assert settings() == before  # the caller's configuration is left as it was

@@ -20,6 +20,22 @@ from tournaments.errors import UserError
 #: Seconds to wait for a scheduler before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
 
+#: dask settings of an embedded cluster's workers. Its statistical profiler (a stack sample every
+#: 10 ms) and the event loop's health checks and monitors (every 20 to 500 ms) wake a second
+#: thread of each worker that takes the interpreter's lock from the one playing matches: the
+#: same batch of 574 of the full library's pairs took 19.8 s of CPU in one process, 23.4 s on a
+#: default worker and 20.6 s on a worker with these settings (``benchmarks/full_library.py
+#: --batch 3``, each the second time a worker played it).
+#: A cluster you start yourself keeps its own configuration (``dask worker`` reads it from
+#: ``~/.config/dask`` or ``DASK_*`` variables, where these keys can be set the same way).
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "1s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
 
 def connect(scheduler: str):
     """A client of a running dask scheduler, or a one-line error saying it cannot be reached."""
@@ -39,6 +55,7 @@ def client(scheduler: str | None = None, workers: int | None = None,
     """A client to run work on: ``connected`` if given (it stays open), else one of the
     scheduler at ``scheduler``, else one of an embedded cluster of ``workers`` processes (default:
     the machine's cores); what is opened here is closed on leaving."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if connected is not None:
@@ -51,8 +68,9 @@ def client(scheduler: str | None = None, workers: int | None = None,
         finally:
             opened.close()
         return
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                           processes=True, dashboard_address=None)
+    with dask.config.set(QUIET_WORKERS):  # each worker's nanny passes it on to its process
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None)
     opened = Client(cluster)
     try:
         yield opened
