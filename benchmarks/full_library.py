@@ -29,8 +29,13 @@ cluster with dask's default settings and on one with the project's
 (``tournaments.engines.cluster.QUIET_WORKERS``), each worker playing it twice (the first time
 includes the worker's one-off warm-up).
 
+``--exact-solve`` instead times the exact solve of the roster's exact pairs (which a run does in
+the main process while the workers play) as shipped, chains above 256 joint states solved
+sparse, and with every chain dense (as before the sparse path), printing both times and the
+largest difference between their values.
+
 Usage: python benchmarks/full_library.py [--strategies N] [--repetitions 10] [--workers 1 2]
-    [--memory-repetitions 10 100] [--batch K]
+    [--memory-repetitions 10 100] [--batch K] [--exact-solve]
 """
 
 from __future__ import annotations
@@ -191,6 +196,37 @@ def play_batch(names: list[str], turns: int, noise: float, repetitions: int, k: 
               flush=True)
 
 
+def exact_solve(names: list[str], turns: int, noise: float, repetitions: int) -> None:
+    """Print the time of the exact solve with large chains sparse and with all of them dense."""
+    from unittest import mock
+
+    import numpy as np
+
+    from tournaments import _axelrod, pipeline
+    from tournaments.engines import exact
+    from tournaments.model.roster import build_specs
+
+    _axelrod.load()
+    source = "<benchmark>"
+    settings = pipeline.load(config(names, turns, noise, repetitions), source=source)
+    the_plan = pipeline.plan(settings, build_specs(settings, source=source))
+    found, _ = pipeline.exact_forms(settings, the_plan, source=source)
+    large = sum(found.forms[a].n_states * found.forms[b].n_states > exact._SPARSE_JOINT_STATES
+                for a, b in found.pairs)
+    print(f"{len(found.pairs)} exact pairs, {large} of them above "
+          f"{exact._SPARSE_JOINT_STATES} joint states", flush=True)
+    values = {}
+    for label, threshold in (("sparse above 256 states", exact._SPARSE_JOINT_STATES),
+                             ("all dense", exact.MAX_JOINT_STATES)):
+        with mock.patch.object(exact, "_SPARSE_JOINT_STATES", threshold):
+            start = time.perf_counter()
+            rows = exact.solve_forms(found, the_plan.game, settings.match,
+                                     settings.transfer_efficiency)
+            print(f"  {label:24s} {time.perf_counter() - start:6.1f} s", flush=True)
+        values[label] = rows.select_dtypes("number").to_numpy()
+    print(f"  largest difference {np.abs(np.subtract(*values.values())).max():.1e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strategies", type=int, default=None)
@@ -204,6 +240,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=None,
                         help="print the CPU time of this batch of pairs in this process and on "
                              "a default and a quiet dask worker, and stop")
+    parser.add_argument("--exact-solve", action="store_true",
+                        help="time the exact solve with large chains sparse and all dense, "
+                             "and stop")
     parser.add_argument("--side", choices=["axelrod", "project"], help=argparse.SUPPRESS)
     parser.add_argument("--worker-count", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -211,6 +250,9 @@ def main() -> None:
     common = (names, args.turns, args.noise, args.repetitions)
     if args.batch is not None:
         play_batch(*common, args.batch)
+        return
+    if args.exact_solve:
+        exact_solve(*common)
         return
     if args.side == "axelrod":
         print(json.dumps(play_axelrod(*common)))

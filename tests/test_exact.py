@@ -268,6 +268,70 @@ def test_tournament_and_grid_agree_with_pairs(monkeypatch):
         np.testing.assert_allclose(doubled[col], loop[col], atol=1e-10)
 
 
+def random_form(rng, n: int, *, deterministic: bool) -> FiniteStateForm:
+    """An n-state automaton: random cooperation probabilities, moves and adjustments."""
+    if deterministic:
+        transition = np.eye(n)[rng.integers(n, size=(n, 2, 2))]
+    else:
+        transition = rng.dirichlet(np.full(n, 0.05), size=(n, 2, 2))
+    return FiniteStateForm(initial=np.eye(n)[0], coop_prob=rng.random(n), transition=transition,
+                           adjustments=rng.random((n, 2, 2, 3)))
+
+
+def dense_net(fa: FiniteStateForm, fb: FiniteStateForm, noise: float, delta: float,
+              turns: int | None, eta: float) -> float:
+    """Seat 0's net payoff per round, from the definitions: the joint chain built state by
+    state and outcome by outcome as a dense matrix, summed round by round (or solved)."""
+    n, m = fa.n_states, fb.n_states
+    M, x = np.zeros((n * m, n * m)), np.zeros(n * m)
+    for i in range(n):
+        for j in range(m):
+            ra = fa.coop_prob[i] * (1 - noise) + (1 - fa.coop_prob[i]) * noise
+            rb = fb.coop_prob[j] * (1 - noise) + (1 - fb.coop_prob[j]) * noise
+            for a in (0, 1):
+                for b in (0, 1):
+                    p = (ra if a == 0 else 1 - ra) * (rb if b == 0 else 1 - rb)
+                    mine, theirs = fa.adjustments[i, a, b], fb.adjustments[j, b, a]
+                    x[i * m + j] += p * (PD.A[a, b] - mine[0] + eta * theirs[0] - mine[1]
+                                         - theirs[2])
+                    M[i * m + j] += p * np.outer(fa.transition[i, a, b],
+                                                 fb.transition[j, b, a]).ravel()
+    pi = np.outer(fa.initial, fb.initial).ravel()
+    if turns is None:
+        return float((1 - delta) * np.linalg.solve(np.eye(n * m) - delta * M.T, pi) @ x)
+    total = weight = 0.0
+    for t in range(turns):
+        total, weight = total + delta**t * (pi @ x), weight + delta**t
+        pi = pi @ M
+    return total / weight
+
+
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_large_chains_solved_sparse_agree_with_the_dense_chain(monkeypatch, deterministic):
+    """Joint chains above _SPARSE_JOINT_STATES states are built and propagated sparse (dense
+    again for a linear solve or beyond _LOOP_MAX_TURNS): the net payoff of the chain built
+    from the definitions."""
+    rng = np.random.default_rng(7)
+    fa, fb = (random_form(rng, n, deterministic=deterministic) for n in (19, 17))
+    assert fa.n_states * fb.n_states > exact._SPARSE_JOINT_STATES
+    chains = []
+
+    class Counted(exact._SparseChain):
+        def __init__(self, K, w):
+            chains.append(len(w))
+            super().__init__(K, w)
+
+    monkeypatch.setattr(exact, "_SparseChain", Counted)
+    for turns, delta in ((40, 1.0), (40, 0.9), (None, 0.9), (2100, 0.999)):
+        if turns == 2100:
+            monkeypatch.setattr(exact, "_LOOP_MAX_TURNS", 2000)  # the doubling path, dense
+        got = solve_pair(fa, fb, PD, noise=0.03, continuation=delta, turns=turns,
+                         transfer_efficiency=0.8)
+        want = dense_net(fa, fb, 0.03, delta, turns, 0.8)
+        np.testing.assert_allclose(got.mean_payoff[0], want, rtol=1e-10)
+    assert chains == [1, 1, 1, 1]  # every one of them took the sparse path
+
+
 def test_each_pair_at_its_own_continuation_is_the_grid_bit_for_bit():
     """continuations of shape (n_δ, P): each pair at its own δ, pairs repeated at several δ
     (one chain each), and noises of shape (n_ε, P) as well, give each pair the grid's values

@@ -274,16 +274,24 @@ def test_a_2000_entry_roster_is_refused_before_play(cli, tmp_path, monkeypatch, 
 
 
 def test_exact_pairs_of_large_forms_are_refused_before_solving(cli, tmp_path, no_play):
-    # TF1 has 33 states: a pair's joint chain has 1,089, and the solver holds ~107 MB per pair
-    # (one pair a pass: exact.pairs_per_pass)
+    # TF1 has 33 states: a pair's joint chain has 1,089. Without a cap on the rounds the solver
+    # holds it dense, ~107 MB a pair (one pair a pass: exact.pairs_per_pass)
     roster = [{"strategy": "TF1", "label": f"S{i}"} for i in range(20)]
-    path = write(tmp_path, yaml.safe_dump({"name": "fsm", "roster": roster,
-                                           "limits": {"max_memory_mb": 100}}))
-    line = refused(cli, path, tmp_path)
+    study = {"name": "fsm", "roster": roster, "match": {"continuation": 0.99},
+             "limits": {"max_memory_mb": 100}}
+    line = refused(cli, write(tmp_path, yaml.safe_dump(study)), tmp_path)
     assert ": roster: '20 entries (210 pairs)' is not allowed; allowed: a run within limits " \
            "(estimated 0.0e+00 rounds, 0.1 GB; limits.max_rounds 5e+09, limits.max_memory_mb " \
            "0.1 GB)" in line
     assert pairs_per_pass(33 * 33, 210) == 1 and pairs_per_pass(64, 210) == 210
+    # at a fixed length of 200 rounds they are propagated sparse, 1,089 × (8 × 200 + 700) bytes
+    # a pass: the run is within the limit (its peak is another step's)
+    from tournaments import pipeline
+    from tournaments.model.roster import build_specs
+
+    fixed = pipeline.load({**study, "match": {"turns": 200}})
+    memory = budget.estimate(fixed, pipeline.plan(fixed, build_specs(fixed))).memory
+    assert memory < 40e6
 
 
 def test_max_rounds_refuses_long_matches(tmp_path):

@@ -156,6 +156,10 @@ def _occupancy(M, pi0, c, turns) -> np.ndarray:
     -------
     ndarray (D, E, P, G, S)
     """
+    if isinstance(M, _SparseChain):
+        if turns <= _LOOP_MAX_TURNS:  # the rule of sparse_rounds
+            return _sparse_occupancy(M, pi0, c, int(turns))
+        M = M.dense()  # a linear solve, or doubling: dense (at most MAX_JOINT_STATES states)
     n_d, n_p, n_g = c.shape
     n_e, _, S, _ = M.shape
     out = np.empty((n_d, n_e, n_p, n_g, S))
@@ -174,7 +178,7 @@ def _occupancy(M, pi0, c, turns) -> np.ndarray:
             out[lo:lo + step] = np.linalg.solve(A, rhs[..., None])[..., 0]
         return out
     T = int(turns)
-    norm = np.where(c == 1, float(T), (1 - c**T) / np.where(c == 1, 0.5, 1 - c))  # (D, P, G)
+    norm = _length_norm(c, T)  # (D, P, G)
     if T <= _LOOP_MAX_TURNS:
         # π_t does not depend on δ: sum the distributions round by round, weights in one matmul
         block = max(1, min(T, _CHUNK_FLOATS // max(n_e * n_p * S, 1)))
@@ -208,6 +212,49 @@ def _occupancy(M, pi0, c, turns) -> np.ndarray:
                 Pw = Pw @ Pw
         out[d] = v / norm[d][None, :, :, None]
     return out
+
+
+def _length_norm(c, T: int) -> np.ndarray:
+    """Σ_{t<T} c^t, elementwise."""
+    return np.where(c == 1, float(T), (1 - c**T) / np.where(c == 1, 0.5, 1 - c))
+
+
+class _SparseChain:
+    """The transition matrices of one large joint chain, one per noise level, as sparse
+    matrices: ``M_e = Σ_x diag(w[e, 0, :, x]) K_x`` over the four realised outcomes ``x``.
+
+    A joint state of two automata has at most four successors per state of each (one per
+    outcome when both are deterministic), so a chain of S states has about 4S nonzero
+    transitions, not S²."""
+
+    def __init__(self, K: list, w: np.ndarray) -> None:
+        from scipy import sparse
+
+        self.mats = [sum(sparse.diags(w[e, 0, :, x]) @ K[x] for x in range(4)).tocsr()
+                     for e in range(len(w))]
+        self.shape = (len(w), 1, *K[0].shape)
+
+    def dense(self) -> np.ndarray:
+        return np.stack([m.toarray() for m in self.mats])[:, None]
+
+
+def _sparse_occupancy(M: _SparseChain, pi0, c, T: int) -> np.ndarray:
+    """:func:`_occupancy` of one chain of a fixed length T ≤ :data:`_LOOP_MAX_TURNS`: the
+    distribution propagated round by round by sparse products (about 4S operations a round
+    where the dense product takes S²), weighted as the dense sum is."""
+    n_d, _, n_g = c.shape
+    S = M.shape[-1]
+    out = np.empty((n_d, M.shape[0], 1, n_g, S))
+    weights = c[:, 0, :, None] ** np.arange(T)  # (D, G, T)
+    stack = np.empty((T, S))
+    for e, mat in enumerate(M.mats):
+        step = mat.T.tocsr()
+        pi = pi0[0]
+        for t in range(T):
+            stack[t] = pi
+            pi = step @ pi
+        out[:, e, 0] = weights @ stack
+    return out / _length_norm(c, T)[:, None, :, :, None]
 
 
 #: Realised outcomes (seat-0 action, seat-1 action) in the order of the last axis of ``w``.
@@ -311,31 +358,53 @@ def _values(M, pi0, X, deltas, gammas, turns, discounting: bool) -> np.ndarray:
 def _solve_general(sa: _Stack, sb: _Stack, *args) -> np.ndarray:
     """Pairs whose seat-0 forms have one size and seat-1 forms another: the product chain
     (:func:`_evaluate`'s arguments after ``make_M``; ``sa``, ``sb``: the distinct pairs)."""
+    from scipy import sparse
+
     n_p, n = sa.coop.shape
     m = sb.coop.shape[1]
-    # joint transition given realised (a, b): K[p, a, b, (i, j), (i', j')]
-    ta = sa.transition.transpose(0, 2, 3, 1, 4)  # (P, a, b, i, i')
-    tb = sb.transition.transpose(0, 3, 2, 1, 4)  # seat 1 moves on (own b, partner a)
-    K = ta[:, :, :, :, None, :, None] * tb[:, :, :, None, :, None, :]
-    K = K.reshape(n_p, 2, 2, n * m, n * m)
     pi0 = (sa.initial[:, :, None] * sb.initial[:, None, :]).reshape(n_p, n * m)
-    # keep the joint states some pair of the group can reach (structurally, any noise)
-    step = K.any(axis=(0, 1, 2))
-    reach = pi0.any(axis=0)
-    while True:
-        new = reach | step[reach].any(axis=0)
-        if (new == reach).all():
-            break
-        reach = new
-    keep = np.flatnonzero(reach)
-    S = len(keep)
-    K = K[:, :, :, keep][..., keep].reshape(n_p, 4, S, S)
+    if n_p == 1 and n * m > _SPARSE_JOINT_STATES:
+        keep, K = _sparse_transitions(sa, sb, pi0)
+        make_M = lambda w: _SparseChain(K, w)  # noqa: E731
+    else:
+        # joint transition given realised (a, b): K[p, a, b, (i, j), (i', j')]
+        ta = sa.transition.transpose(0, 2, 3, 1, 4)  # (P, a, b, i, i')
+        tb = sb.transition.transpose(0, 3, 2, 1, 4)  # seat 1 moves on (own b, partner a)
+        K = ta[:, :, :, :, None, :, None] * tb[:, :, :, None, :, None, :]
+        K = K.reshape(n_p, 2, 2, n * m, n * m)
+        # keep the joint states some pair of the group can reach (structurally, any noise)
+        keep = _reachable(sparse.csr_matrix(K.any(axis=(0, 1, 2))), pi0.any(axis=0))
+        S = len(keep)
+        K = K[:, :, :, keep][..., keep].reshape(n_p, 4, S, S)
+        make_M = lambda w: np.einsum("epsx,pxst->epst", w, K)  # noqa: E731
     i, j = keep // m, keep % m
     return _evaluate(
         sa.coop[:, i], sb.coop[:, j], sa.adjustments[:, i],
         sb.adjustments[:, j].swapaxes(2, 3),  # (P, S, a, b, 3) indexed by (a, b)
-        pi0[:, keep], lambda w: np.einsum("epsx,pxst->epst", w, K),
-        *args)
+        pi0[:, keep], make_M, *args)
+
+
+def _reachable(step, reach: np.ndarray) -> np.ndarray:
+    """The states reachable from ``reach`` (bool, S) by the transitions ``step`` (sparse S × S,
+    nonzero where possible), in order."""
+    while True:
+        new = reach | (step.T @ reach.astype(float) > 0)
+        if (new == reach).all():
+            return np.flatnonzero(reach)
+        reach = new
+
+
+def _sparse_transitions(sa: _Stack, sb: _Stack, pi0: np.ndarray) -> tuple[np.ndarray, list]:
+    """One pair's reachable joint states and its transitions given each realised outcome
+    ``(a, b)`` restricted to them, ``K[2a + b]`` (sparse S × S): the Kronecker product of the
+    two automata's moves on that outcome, built without the dense S² array."""
+    from scipy import sparse
+
+    ta, tb = sa.transition[0], sb.transition[0]  # (i, own, partner, i')
+    K = [sparse.kron(sparse.csr_matrix(ta[:, a, b]), sparse.csr_matrix(tb[:, b, a]),
+                     format="csr") for a in (0, 1) for b in (0, 1)]
+    keep = _reachable(sum(K), pi0[0] > 0)
+    return keep, [k[keep][:, keep] for k in K]
 
 
 #: Joint memory-one state (first round, CC, CD, DC, DD) seen from the other seat.
@@ -446,6 +515,11 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
     return out
 
 
+#: Joint chains above this many states are solved one pair at a time with sparse transition
+#: matrices (:class:`_SparseChain`): building and propagating them dense took 58 of the 60 s of
+#: the full axelrod library's exact solve (767 pairs of up to 2,048 joint states).
+_SPARSE_JOINT_STATES = 256
+
 #: Joint chains up to this many states are solved together with every pair of their sizes
 #: (one vectorised pass); larger ones only with pairs of the same structure, so that each keeps
 #: only the joint states it can reach and no pass stacks dense chains of many structures (a
@@ -454,12 +528,23 @@ def _solve(forms, game, pairs, continuations, noises, turns, discounts, eta) -> 
 _BATCH_JOINT_STATES = 64
 
 
+def sparse_rounds(joint_states: int, turns: int | None) -> bool:
+    """Whether a chain of ``joint_states`` states is propagated round by round with sparse
+    matrices (above :data:`_SPARSE_JOINT_STATES` states, at a fixed length up to
+    :data:`_LOOP_MAX_TURNS`): its pass then holds the T × S distributions, not S² arrays."""
+    return (joint_states > _SPARSE_JOINT_STATES and turns is not None
+            and turns <= _LOOP_MAX_TURNS)
+
+
 def pairs_per_pass(joint_states: int, pairs: int) -> int:
     """The most pairs of ``joint_states``-state chains (at most ``pairs`` of them) that one pass
     of the solver stacks: all of them up to :data:`_BATCH_JOINT_STATES` states, else as many
-    as keep the pass's transition arrays within :data:`_CHUNK_FLOATS` (at least one)."""
+    as keep the pass's transition arrays within :data:`_CHUNK_FLOATS` (at least one); one
+    above :data:`_SPARSE_JOINT_STATES` (sparse chains, one at a time)."""
     if joint_states <= _BATCH_JOINT_STATES:
         return pairs
+    if joint_states > _SPARSE_JOINT_STATES:
+        return 1
     return min(pairs, max(1, _CHUNK_FLOATS // (4 * joint_states**2)))
 
 

@@ -16,10 +16,12 @@ the check runs, the largest of its steps (each holds what the earlier ones kept;
 are solved while the simulated ones are played, so their terms add):
 
 * exact: :data:`EXACT_PAIR_BYTES` per pair the exact solver covers (its players, forms,
-  solution and rows), and :data:`JOINT_CELL_BYTES` per (joint state)² of each pair's Markov
-  chain in the largest pass of the solver (all pairs of one size of small chains, a few of large
-  ones: :func:`tournaments.engines.exact.pairs_per_pass`; a pair of 33-state machines holds
-  ~107 MB); the forms' sizes come from :func:`exact_pairs`;
+  solution and rows), and the largest pass of the solver: :data:`JOINT_CELL_BYTES` per (joint
+  state)² of each pair's Markov chain in it (all pairs of one size of small chains, a few of
+  larger ones: :func:`tournaments.engines.exact.pairs_per_pass`), or for a chain above 256 joint
+  states at a fixed length up to 2,048 turns, solved alone with sparse matrices,
+  :data:`ROUND_STATE_BYTES` per (round, joint state) and :data:`SPARSE_STATE_BYTES` per joint
+  state; the forms' sizes come from :func:`exact_pairs`;
 * simulate: :data:`RECORD_BYTES` per record of a simulated ordered pair (a pair's repetitions
   are reduced to its records as soon as they are played:
   :func:`tournaments.engines.simulate.aggregate`; the frame of records then keeps
@@ -85,6 +87,14 @@ EXACT_PAIR_BYTES = 8_700
 #: at once (pairs whose forms have the same sizes): its transition arrays (measured: 91 bytes;
 #: pairs of 33-state forms, 1,089 joint states, 107 MB a pair).
 JOINT_CELL_BYTES = 95
+#: A chain above 256 joint states at a fixed length up to 2,048 turns is solved on its own with
+#: sparse matrices (:func:`tournaments.engines.exact.sparse_rounds`): per (round, joint state),
+#: its distributions, and per joint state the rest (measured on a pair of 33-state machines,
+#: 1,089 joint states: 2.5 MB at 200 turns, 17.6 MB at 2,048; 107 MB solved dense). Without a
+#: fixed length (a linear solve) or beyond 2,048 turns (doubling) it is dense again: at most
+#: JOINT_CELL_BYTES per (joint state)² (measured: 26 MB for the same pair, an upper bound).
+ROUND_STATE_BYTES = 8
+SPARSE_STATE_BYTES = 700
 #: Per pair solved exactly, its rows kept for the tables (measured: 190 bytes).
 EXACT_ROWS_BYTES = 200
 #: Per round of the longest match in play (axelrod's history and the accounting's arrays;
@@ -196,7 +206,7 @@ def exact_pairs(config: Config, plan: Plan) -> dict[tuple[int, int], tuple[int, 
 def estimate(config: Config, plan: Plan) -> Estimate:
     """The work and peak memory of running ``config`` by ``plan`` (module docstring)."""
     from tournaments.analysis.evolution import _BLOCK_CELLS
-    from tournaments.engines.exact import pairs_per_pass
+    from tournaments.engines.exact import pairs_per_pass, sparse_rounds
 
     match, evo = config.match, config.evolution
     k = len(plan.specs)
@@ -206,7 +216,9 @@ def estimate(config: Config, plan: Plan) -> Estimate:
     groups: dict[tuple[int, int], int] = {}
     for sizes in solved.values():
         groups[sizes] = groups.get(sizes, 0) + 1
-    chains = max((pairs_per_pass(a * b, count) * (a * b) ** 2
+    solver = max((a * b * (ROUND_STATE_BYTES * match.turns + SPARSE_STATE_BYTES)
+                  if sparse_rounds(a * b, match.turns)
+                  else pairs_per_pass(a * b, count) * (a * b) ** 2 * JOINT_CELL_BYTES
                   for (a, b), count in groups.items()), default=0)
     n_sim = len(plan.pairs) - n_exact
     reps = match.repetitions
@@ -225,7 +237,7 @@ def estimate(config: Config, plan: Plan) -> Estimate:
     exact_rows = (n_exact * EXACT_ROWS_BYTES, roster)
     simulated = (records * RECORD_KEPT_BYTES, roster)
     steps = {  # the exact pairs are solved while the simulated ones are played
-        "exact and simulate": [(n_exact * EXACT_PAIR_BYTES + chains * JOINT_CELL_BYTES, roster),
+        "exact and simulate": [(n_exact * EXACT_PAIR_BYTES + solver, roster),
                                (records * RECORD_BYTES, roster),
                                (min(n_sim, workers) * reps * REPETITION_BYTES,
                                 ("match.repetitions", reps)),
