@@ -17,6 +17,7 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -82,11 +83,21 @@ def play_pair(task: PairTask) -> np.ndarray:
 
 def score(game: StageGame, result, players, specs, transfer_efficiency: float) -> np.ndarray:
     """The accounting's match totals of both seats, shape (2, len(MATCH_FIELDS))."""
-    actions = np.array([[a.value, b.value] for a, b in result], dtype=np.int8).reshape(-1, 2)
+    defect = _defect()  # an identity test: axelrod's Action.value and hash are Python code
+    actions = np.fromiter([a is defect for round_ in result for a in round_], dtype=np.int8,
+                          count=2 * len(result)).reshape(-1, 2)
     adjustments = tuple(adjustments_of(p, actions[:, k], actions[:, 1 - k], Partner.of(o))
                         for k, (p, o) in enumerate((players, players[::-1])))
     return accounting.score_actions(game, actions, adjustments,
                                     (specs[0].discount, specs[1].discount), transfer_efficiency)
+
+
+@cache
+def _defect():
+    """axelrod's ``Action.D`` (1 in the accounting's actions; ``Action.C`` is 0)."""
+    from tournaments._axelrod import load
+
+    return load().Action.D
 
 
 def adjustments_of(player, own: np.ndarray, other: np.ndarray,
