@@ -161,6 +161,20 @@ def play_project(names: list[str], turns: int, noise: float, repetitions: int,
             "pairs": int(len(engines))}
 
 
+def planned(names: list[str], turns: int, noise: float, repetitions: int):
+    """The run's validated config, its plan, the exact pairs' forms and the pairs left to
+    simulate, as ``pipeline.run`` finds them (axelrod imported first)."""
+    from tournaments import _axelrod, pipeline
+    from tournaments.model.roster import build_specs
+
+    _axelrod.load()
+    source = "<benchmark>"
+    settings = pipeline.load(config(names, turns, noise, repetitions), source=source)
+    the_plan = pipeline.plan(settings, build_specs(settings, source=source))
+    found, rest = pipeline.exact_forms(settings, the_plan, source=source)
+    return settings, the_plan, found, rest
+
+
 def _cpu_of(batch, config) -> float:
     """CPU seconds of playing a batch of pairs as a worker does."""
     from tournaments.engines.simulate import play_pairs
@@ -174,15 +188,9 @@ def play_batch(names: list[str], turns: int, noise: float, repetitions: int, k: 
     """Print the CPU time of one batch in this process and on a default and a quiet worker."""
     from unittest import mock
 
-    from tournaments import _axelrod, pipeline
     from tournaments.engines import cluster
-    from tournaments.model.roster import build_specs
 
-    _axelrod.load()
-    source = "<benchmark>"
-    settings = pipeline.load(config(names, turns, noise, repetitions), source=source)
-    the_plan = pipeline.plan(settings, build_specs(settings, source=source))
-    _, rest = pipeline.exact_forms(settings, the_plan, source=source)
+    settings, _, _, rest = planned(names, turns, noise, repetitions)
     batch = cluster.batches(rest, None, 2, per_worker=16, interleave=True)[k]
     print(f"batch {k}: {len(batch)} simulated pairs of {len(rest)}", flush=True)
     print(f"  this process                     CPU {_cpu_of(batch, settings):6.1f} s", flush=True)
@@ -202,15 +210,9 @@ def exact_solve(names: list[str], turns: int, noise: float, repetitions: int) ->
 
     import numpy as np
 
-    from tournaments import _axelrod, pipeline
     from tournaments.engines import exact
-    from tournaments.model.roster import build_specs
 
-    _axelrod.load()
-    source = "<benchmark>"
-    settings = pipeline.load(config(names, turns, noise, repetitions), source=source)
-    the_plan = pipeline.plan(settings, build_specs(settings, source=source))
-    found, _ = pipeline.exact_forms(settings, the_plan, source=source)
+    settings, the_plan, found, _ = planned(names, turns, noise, repetitions)
     large = sum(found.forms[a].n_states * found.forms[b].n_states > exact._SPARSE_JOINT_STATES
                 for a, b in found.pairs)
     print(f"{len(found.pairs)} exact pairs, {large} of them above "
