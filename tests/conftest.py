@@ -11,6 +11,10 @@ from types import SimpleNamespace
 import pytest
 from click.testing import CliRunner
 
+from tournaments._axelrod import load
+
+load()  # axelrod imported as the project imports it (actions hashed in C) before any test's import
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -26,10 +26,12 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import ClassVar
 
-import axelrod as axl
 import numpy as np
 
+from tournaments._axelrod import load
 from tournaments.model.automaton import FiniteStateForm, Partner, tabulate
+
+axl = load()
 
 C, D = axl.Action.C, axl.Action.D
 

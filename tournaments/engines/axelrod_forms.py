@@ -56,7 +56,6 @@ Princeton University Press, 129–153 (the minimisation of :func:`_minimise`).
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -64,6 +63,7 @@ from functools import cache
 
 import numpy as np
 
+from tournaments._axelrod import copy_history, copy_player
 from tournaments.model.automaton import MAX_FORM_STATES, FiniteStateForm, Partner, tabulate
 from tournaments.model.games import StageGame
 
@@ -602,45 +602,6 @@ class _Opponent:
         self.history.append(play, coplay)
 
 
-def _copy_value(value, memo: dict):
-    """A copy of one attribute of a player: immutable values and plain lists of them as they
-    are (a list copied), histories and players by their own copy, anything else deep-copied."""
-    from axelrod.history import History
-
-    axl = _axelrod()
-    if isinstance(value, int | float | str | bytes | axl.Action) or value is None:
-        return value
-    if isinstance(value, History):
-        return _copy_history(value)
-    if isinstance(value, axl.Player):
-        return _copy_player(value)
-    if isinstance(value, list) and all(isinstance(v, int | float | str | axl.Action)
-                                       for v in value):
-        return list(value)
-    return copy.deepcopy(value, memo)
-
-
-def _copy_history(history):
-    """A copy of an axelrod ``History``: its lists and counters copied as they are (rebuilding
-    them play by play, as ``History.copy`` does, costs more than the rest of a copy)."""
-    twin = object.__new__(type(history))
-    twin.__dict__.update({name: value.copy() for name, value in history.__dict__.items()})
-    return twin
-
-
-def _copy_player(player):
-    """A copy of a player in mid-match, without re-running its constructor (axelrod's
-    ``Player.__new__`` inspects the signature) and without deep-copying its history entry by
-    entry; ``copy.deepcopy`` of a long history dominates otherwise."""
-    shared = {"match_attributes", "classifier", "init_kwargs", "_random"}
-    memo = {id(getattr(player, name)): getattr(player, name) for name in shared
-            if hasattr(player, name)}
-    twin = object.__new__(type(player))
-    twin.__dict__.update({name: value if name in shared else _copy_value(value, memo)
-                          for name, value in player.__dict__.items()})
-    return twin
-
-
 class _Reader:
     """Runs a fresh player (as a ``Match`` prepares it) with a :class:`_Probe` for its draws."""
 
@@ -663,8 +624,8 @@ class _Reader:
         attributes are copied, its parameters, classifier and match attributes shared."""
         player, opponent = node
         twin = _Opponent()
-        twin.history = _copy_history(opponent.history)
-        return _copy_player(player), twin
+        twin.history = copy_history(opponent.history)
+        return copy_player(player), twin
 
     def decide(self, player, opponent, outcome: int) -> tuple[float, int]:
         """(probability of intending C, intended action) with a draw's outcome forced."""
@@ -845,7 +806,7 @@ def play_matches(player, partner, *, turns: int, noise: float, repetitions: int,
     flips = rng.random((repetitions, turns, 2)) < noise
     out = np.empty((repetitions, turns, 2), dtype=np.int8)
     for r in range(repetitions):
-        a, b = _copy_player(templates[0]), _copy_player(templates[1])
+        a, b = copy_player(templates[0]), copy_player(templates[1])
         played = []
         for flip_a, flip_b in flips[r].tolist():
             x, y = a.strategy(b), b.strategy(a)

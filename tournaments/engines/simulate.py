@@ -66,8 +66,9 @@ def play_pair(task: PairTask) -> np.ndarray:
     axl_game = task.game.to_axelrod()
     prob_end = None if task.continuation >= 1.0 else 1.0 - task.continuation
     out = np.empty((task.repetitions, 2, len(accounting.MATCH_FIELDS)))
+    fresh = (task.row.factory(), task.col.factory())
     for rep in range(task.repetitions):
-        players = (task.row.make(), task.col.make())
+        players = (fresh[0](), fresh[1]())
         seed = derive_seed(task.root_seed, "match", task.row.label, task.col.label, rep)
         # the players are fresh: axelrod's reset would build each a second time (its __init__)
         match = axl.Match(players, turns=task.turns, prob_end=prob_end, game=axl_game,

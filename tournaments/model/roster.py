@@ -18,11 +18,13 @@ import importlib
 import importlib.metadata
 import importlib.util
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from tournaments._axelrod import copy_player
 from tournaments._axelrod import load as load_axelrod
 from tournaments.errors import ConfigError, UserError
 from tournaments.model import plugins
@@ -60,6 +62,20 @@ class PlayerSpec:
         player.club = self.club
         player.role = self.role
         return player
+
+    def factory(self) -> Callable[[], Any]:
+        """A function returning fresh players of the entry, each as :meth:`make` builds it:
+        copies of one player made now (:func:`~tournaments._axelrod.copy_player`; a meta player
+        builds its whole team, four times the time of a copy), or ``make`` itself for a player
+        with class state to restore or one holding what cannot be copied (a generator)."""
+        if self.class_state:
+            return self.make
+        template = self.make()
+        try:
+            copy_player(template)
+        except Exception:  # noqa: BLE001 - whatever deepcopy raises: built each time instead
+            return self.make
+        return partial(copy_player, template)
 
     @property
     def strategy_name(self) -> str:
