@@ -82,21 +82,24 @@ def round_values(stage: np.ndarray, own: np.ndarray, other: np.ndarray,
         The quantities in :data:`NAMES` order.
     """
     shape = np.shape(stage)
-    zero = np.zeros((*shape, 3))
+    zero = 0.0  # no adjustments: nothing paid, received or sanctioned
     mine = zero if own_adjustment is None else np.broadcast_to(own_adjustment, (*shape, 3))
     theirs = zero if other_adjustment is None else np.broadcast_to(other_adjustment,
                                                                    (*shape, 3))
     own, other = np.asarray(own), np.asarray(other)
     columns = {
         "gross_payoff": stage,
-        "paid": mine[..., 0],
-        "received": transfer_efficiency * theirs[..., 0],
-        "sanction_cost": mine[..., 1],
-        "sanction_suffered": theirs[..., 2],
-        "cooperation_rate": (own == 0).astype(float),
-        "mutual_cooperation_rate": ((own == 0) & (other == 0)).astype(float),
+        "paid": zero if own_adjustment is None else mine[..., 0],
+        "received": transfer_efficiency * (zero if other_adjustment is None else theirs[..., 0]),
+        "sanction_cost": zero if own_adjustment is None else mine[..., 1],
+        "sanction_suffered": zero if other_adjustment is None else theirs[..., 2],
+        "cooperation_rate": own == 0,
+        "mutual_cooperation_rate": (own == 0) & (other == 0),
     }
-    return np.stack([np.broadcast_to(columns[name], shape) for name in NAMES], axis=-1)
+    values = np.empty((*shape, len(NAMES)))
+    for k, name in enumerate(NAMES):  # each broadcast over the rounds, as a float
+        values[..., k] = columns[name]
+    return values
 
 
 def net(values: np.ndarray) -> np.ndarray:
