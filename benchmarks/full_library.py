@@ -29,18 +29,27 @@ cluster with dask's default settings and on one with the project's
 (``tournaments.engines.cluster.QUIET_WORKERS``), each worker playing it twice (the first time
 includes the worker's one-off warm-up).
 
+``--play K`` instead measures the project's two ways of playing a match faster than stock axelrod
+plays it: the CPU time of playing every K-th simulated pair (all its repetitions), each way in a
+fresh process — with stock axelrod and every player built afresh for each repetition (as before),
+with axelrod's actions hashed in C (``tournaments._axelrod.load``), and with players also copied
+from one built player (``PlayerSpec.factory``, as shipped) — and whether all three give the same
+bytes. The axelrod side of the main comparison imports stock axelrod (its actions hashed by
+``Enum``'s Python ``__hash__``), as a user of axelrod runs it.
+
 ``--exact-solve`` instead times the exact solve of the roster's exact pairs (which a run does in
 the main process while the workers play) as shipped, chains above 256 joint states solved
 sparse, and with every chain dense (as before the sparse path), printing both times and the
 largest difference between their values.
 
 Usage: python benchmarks/full_library.py [--strategies N] [--repetitions 10] [--workers 1 2]
-    [--memory-repetitions 10 100] [--batch K] [--exact-solve]
+    [--memory-repetitions 10 100] [--batch K] [--play K] [--exact-solve]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
@@ -100,7 +109,7 @@ def _tree_rss(pid: int) -> int:
 
 def measured(args: list[str]) -> dict:
     """Run this script with ``args`` in a fresh process; its JSON result with the peak memory
-    of its process tree."""
+    of its process tree and its CPU time (the whole process tree's, imports included)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     process = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE,
                                text=True, cwd=ROOT)
@@ -137,6 +146,7 @@ def play_axelrod(names: list[str], turns: int, noise: float, repetitions: int) -
     from tournaments.model.roster import build_specs
 
     axl = load()
+    assert axl.Action.__hash__ is not object.__hash__  # stock axelrod, imported before load()
     specs = build_specs(load_config(config(names, turns, noise, repetitions),
                                     origin="<benchmark>"), source="<benchmark>")
     players = [spec.make() for spec in specs]
@@ -204,6 +214,36 @@ def play_batch(names: list[str], turns: int, noise: float, repetitions: int, k: 
               flush=True)
 
 
+#: The ways ``--play`` plays a sample of pairs: (label, stock axelrod imported, players copied).
+PLAY_WAYS = {"stock": ("stock axelrod, players built each repetition", True, False),
+             "c-hash": ("actions hashed in C, players built each repetition", False, False),
+             "shipped": ("actions hashed in C, players copied (shipped)", False, True)}
+
+
+def play_sample(names: list[str], turns: int, noise: float, repetitions: int, k: int,
+                way: str) -> dict:
+    """The CPU time of playing every k-th simulated pair one way (:data:`PLAY_WAYS`; this
+    process imported axelrod as that way needs), and a digest of the match totals."""
+    from unittest import mock
+
+    from tournaments._axelrod import load
+    from tournaments.engines.simulate import pair_tasks, play_pair
+    from tournaments.model.roster import PlayerSpec
+
+    _, stock, copied = PLAY_WAYS[way]
+    assert (load().Action.__hash__ is not object.__hash__) == stock
+    settings, the_plan, _, rest = planned(names, turns, noise, repetitions)
+    tasks = pair_tasks(settings, the_plan.specs, the_plan.game, rest[::k])
+    digest = hashlib.sha256()
+    factory = PlayerSpec.factory if copied else PlayerSpec.make.__get__
+    with mock.patch.object(PlayerSpec, "factory", lambda spec: factory(spec)):
+        start = time.process_time()
+        for task in tasks:
+            digest.update(play_pair(task).tobytes())
+        cpu = time.process_time() - start
+    return {"play_cpu": cpu, "pairs": len(tasks), "digest": digest.hexdigest()}
+
+
 def exact_solve(names: list[str], turns: int, noise: float, repetitions: int) -> None:
     """Print the time of the exact solve with large chains sparse and with all of them dense."""
     from unittest import mock
@@ -242,14 +282,38 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=None,
                         help="print the CPU time of this batch of pairs in this process and on "
                              "a default and a quiet dask worker, and stop")
+    parser.add_argument("--play", type=int, default=None,
+                        help="print the CPU time of playing every K-th simulated pair with stock "
+                             "axelrod, with actions hashed in C and as shipped, and stop")
     parser.add_argument("--exact-solve", action="store_true",
                         help="time the exact solve with large chains sparse and all dense, "
                              "and stop")
     parser.add_argument("--side", choices=["axelrod", "project"], help=argparse.SUPPRESS)
     parser.add_argument("--worker-count", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--way", choices=list(PLAY_WAYS), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.side == "axelrod" or (args.way and PLAY_WAYS[args.way][1]):
+        import axelrod  # noqa: F401 - stock: imported before the project's load()
     names = roster(args.strategies)
     common = (names, args.turns, args.noise, args.repetitions)
+    passed = [f"--turns={args.turns}", f"--noise={args.noise}",
+              f"--repetitions={args.repetitions}"]
+    if args.strategies is not None:
+        passed.append(f"--strategies={args.strategies}")
+    if args.play is not None and args.way:
+        print(json.dumps(play_sample(*common, args.play, args.way)))
+        return
+    if args.play is not None:
+        found = {way: measured([*passed, f"--play={args.play}", f"--way={way}"])
+                 for way in PLAY_WAYS}
+        print(f"every {args.play}-th simulated pair: {found['stock']['pairs']} pairs, "
+              f"{args.repetitions} repetitions", flush=True)
+        for way, (label, _, _) in PLAY_WAYS.items():
+            print(f"  {label:52s} CPU {found[way]['play_cpu']:6.1f} s  "
+                  f"{found['stock']['play_cpu'] / found[way]['play_cpu']:4.2f}x", flush=True)
+        same = len({f["digest"] for f in found.values()}) == 1
+        print(f"  the same match totals, byte for byte: {'yes' if same else 'NO'}")
+        return
     if args.batch is not None:
         play_batch(*common, args.batch)
         return
@@ -262,10 +326,6 @@ def main() -> None:
     if args.side == "project":
         print(json.dumps(play_project(*common, args.worker_count)))
         return
-    passed = [f"--turns={args.turns}", f"--noise={args.noise}",
-              f"--repetitions={args.repetitions}"]
-    if args.strategies is not None:
-        passed.append(f"--strategies={args.strategies}")
     print(f"{len(names)} strategies ({len(names) * (len(names) + 1) // 2} pairs with self-play), "
           f"{args.turns} turns, noise {args.noise}, {args.repetitions} repetitions", flush=True)
     reference = measured([*passed, "--side=axelrod"])
