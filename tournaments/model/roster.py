@@ -65,9 +65,9 @@ class PlayerSpec:
 
     def factory(self) -> Callable[[], Any]:
         """A function returning fresh players of the entry, each as :meth:`make` builds it:
-        copies of one player made now (:func:`~tournaments._axelrod.copy_player`; a meta player
-        builds its whole team, four times the time of a copy), or ``make`` itself for a player
-        with class state to restore or one holding what cannot be copied (a generator)."""
+        copies of one player made now (:func:`~tournaments._axelrod.copy_player`, cheaper than
+        building: a meta player builds its whole team), or ``make`` itself for a player with
+        class state to restore or one holding what cannot be copied (a generator)."""
         if self.class_state:
             return self.make
         template = self.make()
