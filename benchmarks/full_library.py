@@ -49,6 +49,7 @@ Usage: python benchmarks/full_library.py [--strategies N] [--repetitions 10] [--
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import resource
@@ -235,8 +236,8 @@ def play_sample(names: list[str], turns: int, noise: float, repetitions: int, k:
     settings, the_plan, _, rest = planned(names, turns, noise, repetitions)
     tasks = pair_tasks(settings, the_plan.specs, the_plan.game, rest[::k])
     digest = hashlib.sha256()
-    factory = PlayerSpec.factory if copied else PlayerSpec.make.__get__
-    with mock.patch.object(PlayerSpec, "factory", lambda spec: factory(spec)):
+    built = mock.patch.object(PlayerSpec, "factory", lambda spec: spec.make)
+    with contextlib.nullcontext() if copied else built:
         start = time.process_time()
         for task in tasks:
             digest.update(play_pair(task).tobytes())
